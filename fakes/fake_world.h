@@ -1,0 +1,115 @@
+/* bitsht: the fake in-memory BITS world (public face for tests, the CLI and benchmarks).
+ *
+ * One world = users, resources, folders, a job queue, a virtual clock, a fault plan and a
+ * call log. Both ops structs take the world as their ctx. Faithful to documented Windows
+ * BITS (bits-contract.md); profile wine8 reproduces Wine 8's divergences. See
+ * fakes/README.md for the world-file format. Nothing here sleeps or uses global state. */
+#ifndef BITSHT_FAKE_WORLD_H
+#define BITSHT_FAKE_WORLD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bitsht/backend.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct bht_fake_world;
+
+enum bht_fake_profile { BHT_FAKE_PROFILE_WINDOWS = 0, BHT_FAKE_PROFILE_WINE8 = 1 };
+
+/* Every op of both ops structs, for fault injection and call counting. */
+enum bht_fake_op {
+    BHT_OP_CREATE_JOB,
+    BHT_OP_OPEN_JOB,
+    BHT_OP_GET_ID,
+    BHT_OP_ADD_FILE,
+    BHT_OP_SET_PRIORITY,
+    BHT_OP_SET_NOTIFY_FLAGS,
+    BHT_OP_GET_NOTIFY_FLAGS,
+    BHT_OP_SET_IMPLICIT_CREDENTIALS,
+    BHT_OP_GET_TOKEN_OPTIONS,
+    BHT_OP_SET_HELPER_TOKEN,
+    BHT_OP_SET_HELPER_TOKEN_FLAGS,
+    BHT_OP_GET_HELPER_TOKEN_FLAGS,
+    BHT_OP_GET_HELPER_TOKEN_SID,
+    BHT_OP_CLEAR_HELPER_TOKEN,
+    BHT_OP_RESUME,
+    BHT_OP_SUSPEND,
+    BHT_OP_WAIT,
+    BHT_OP_GET_STATE,
+    BHT_OP_GET_PROGRESS,
+    BHT_OP_GET_ERROR,
+    BHT_OP_COMPLETE,
+    BHT_OP_CANCEL,
+    BHT_OP_ENUM_JOBS,
+    BHT_OP_LOGON,
+    BHT_OP_IMPERSONATE,
+    BHT_OP_REVERT,
+    BHT_OP_CLOSE,
+    BHT_OP_COUNT
+};
+
+enum bht_fault_mode {
+    BHT_FAULT_ONCE = 0,      /* fail the Nth call only */
+    BHT_FAULT_PERSISTENT = 1 /* fail the Nth call and every call after it */
+};
+
+extern const struct bht_bits_ops bht_fake_bits_ops;
+extern const struct bht_identity_ops bht_fake_identity_ops;
+
+struct bht_fake_world *bht_fake_world_new(void); /* empty world, profile windows */
+void bht_fake_world_free(struct bht_fake_world *w);
+/* Fills out with both ops structs, ctx = w. */
+void bht_fake_backend(struct bht_fake_world *w, struct bht_backend *out);
+
+/* World declarations (fakes/README.md). source_name is used in errors, which read
+ * "source:line: reason" in err (NUL-terminated, truncated to err_size). Returns S_OK or
+ * E_INVALIDARG; a failed parse leaves the world as it was before the call. */
+bht_hr bht_fake_world_parse(struct bht_fake_world *w, const char *text, const char *source_name,
+                            char *err, size_t err_size);
+/* Reads a world file; errors "path:line: reason", or "path: <why it cannot be read>". */
+bht_hr bht_fake_world_load(struct bht_fake_world *w, const char *path, char *err,
+                           size_t err_size);
+
+/* The persisted queue (jobs, files, states, helper tokens, virtual time). load: a missing
+ * file is an empty queue (S_OK); a corrupt or truncated one is E_INVALIDARG with
+ * "path: reason" in err. save: atomic (temporary file + rename). */
+bht_hr bht_fake_state_load(struct bht_fake_world *w, const char *path, char *err,
+                           size_t err_size);
+bht_hr bht_fake_state_save(struct bht_fake_world *w, const char *path, char *err,
+                           size_t err_size);
+
+/* Virtual clock, milliseconds since the world's epoch. */
+uint64_t bht_fake_now_ms(const struct bht_fake_world *w);
+/* Runs the world forward (transfers progress, retries fire); never sleeps. */
+void bht_fake_advance(struct bht_fake_world *w, uint64_t ms);
+
+void bht_fake_set_profile(struct bht_fake_world *w, enum bht_fake_profile profile);
+enum bht_fake_profile bht_fake_get_profile(const struct bht_fake_world *w);
+
+/* Fault injection: the nth call (1-based) of op fails with hr (once, or from then on).
+ * Replaces any earlier plan for op; returns how many times the earlier plan fired. */
+unsigned bht_fake_fail(struct bht_fake_world *w, enum bht_fake_op op, unsigned nth, bht_hr hr,
+                       enum bht_fault_mode mode);
+unsigned bht_fake_faults_fired(const struct bht_fake_world *w, enum bht_fake_op op);
+unsigned bht_fake_calls(const struct bht_fake_world *w, enum bht_fake_op op);
+const char *bht_fake_op_name(enum bht_fake_op op); /* "create_job", ... */
+
+/* Accounting the tests read. */
+unsigned bht_fake_open_tokens(const struct bht_fake_world *w);
+unsigned bht_fake_impersonation_depth(const struct bht_fake_world *w);
+unsigned bht_fake_jobs_in_state(const struct bht_fake_world *w, enum bht_job_state state);
+unsigned bht_fake_job_count(const struct bht_fake_world *w); /* every job, final ones too */
+/* Call log: one line per op ("resume {id} -> S_OK"), secrets never recorded.
+ * Returns the number of entries; entry i via bht_fake_log_entry (NULL past the end). */
+size_t bht_fake_log_size(const struct bht_fake_world *w);
+const char *bht_fake_log_entry(const struct bht_fake_world *w, size_t i);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
