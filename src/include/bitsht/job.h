@@ -91,6 +91,8 @@ struct bht_request {
     int priority;          /* enum bht_priority, or -1 to keep BITS's default */
     uint32_t timeout_s;    /* deadline for the whole flow, on the backend's clock; 0 = none */
     int max_transient;     /* give up after this many transient errors; -1 = keep waiting */
+    int overwrite;         /* 0: an existing destination file is refused before any job
+                              exists (Wine's Cancel deletes the destination path, C48) */
     uint32_t progress_interval_ms; /* 0: no periodic progress events */
 
     bht_event_fn on_event; /* may be NULL */

@@ -1,0 +1,2 @@
+/* the flow: written next */
+typedef int bht_placeholder_unit;
