@@ -46,6 +46,7 @@ static const struct hr_entry hr_table[] = {
     {0x80070542u, "HRESULT_FROM_WIN32(ERROR_BAD_IMPERSONATION_LEVEL)", "impersonation level too low"},
     {0x80070569u, "HRESULT_FROM_WIN32(ERROR_LOGON_TYPE_NOT_GRANTED)",
      "the account has not been granted this logon type (try another --logon-type)"},
+    {0x800705B4u, "HRESULT_FROM_WIN32(ERROR_TIMEOUT)", "the deadline passed before the job finished"},
     {0x800706F4u, "HRESULT_FROM_WIN32(RPC_X_NULL_REF_POINTER)", "a NULL argument was refused"},
     {0x80070717u, "HRESULT_FROM_WIN32(ERROR_RESOURCE_LANG_NOT_FOUND)", "no error text in that language"},
     {0x80072EE2u, "HRESULT_FROM_WIN32(ERROR_WINHTTP_TIMEOUT)", "the HTTP request timed out"},
