@@ -110,6 +110,7 @@ struct bht_job_info {
     enum bht_job_state state;
     struct bht_progress progress;
     uint64_t created_unix_s;    /* creation time, seconds since 1970 (virtual in the fake) */
+    uint64_t age_s;             /* seconds since creation, on the backend's own clock */
 };
 
 struct bht_job;   /* a backend's job handle; each backend defines it */
