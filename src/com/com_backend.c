@@ -1,0 +1,98 @@
+/* bitsht: COM set-up and the connection to the BITS service (bht_com_backend_open/close).
+ *
+ * Once per process, before any interface is marshalled (§3.4 rule 1): CoInitializeEx, then
+ * CoInitializeSecurity at IMPERSONATE level with dynamic cloaking, so that SetHelperToken
+ * sees the helper's thread token (C88-C90). A host that already chose its security
+ * (RPC_E_TOO_LATE) keeps its choice; the backend then sets the blanket on each proxy. */
+#define COBJMACROS
+#include <windows.h>
+#include <objbase.h>
+#include <bits.h>
+
+#include <stdlib.h>
+
+#include "bitsht/com_backend.h"
+#include "com_internal.h"
+
+static HRESULT init_security(struct bht_com_bits *bits)
+{
+    HRESULT hr = CoInitializeSecurity(NULL, -1, NULL, NULL, RPC_C_AUTHN_LEVEL_CONNECT,
+                                      RPC_C_IMP_LEVEL_IMPERSONATE, NULL,
+                                      EOAC_DYNAMIC_CLOAKING, NULL);
+
+    /* RPC_E_TOO_LATE: someone (the host, or our own earlier open) already chose; Wine's
+     * CoInitializeSecurity is a stub that always answers S_OK (C108) */
+    if (hr == RPC_E_TOO_LATE) {
+        bits->blanket_per_proxy = 1;
+        return S_OK;
+    }
+    return hr;
+}
+
+bht_hr bht_com_backend_open(struct bht_backend *out)
+{
+    struct bht_com_bits *bits;
+    HRESULT hr;
+
+    out->bits = NULL;
+    out->bits_ctx = NULL;
+    out->identity = NULL;
+    out->identity_ctx = NULL;
+    bits = calloc(1, sizeof *bits);
+    if (!bits)
+        return E_OUTOFMEMORY;
+    bits->thread_id = GetCurrentThreadId();
+
+    /* An STA, like Microsoft's helper-token sample: the callback arrives through the
+     * message queue that wait pumps. A host thread already in the MTA keeps it
+     * (RPC_E_CHANGED_MODE): COM is usable, and the callback then comes on an RPC thread. */
+    hr = CoInitializeEx(NULL, COINIT_APARTMENTTHREADED | COINIT_DISABLE_OLE1DDE);
+    if (SUCCEEDED(hr))
+        bits->com_initialized = 1;
+    else if (hr != RPC_E_CHANGED_MODE)
+        goto fail;
+
+    hr = init_security(bits);
+    if (FAILED(hr))
+        goto fail;
+
+    /* REGDB_E_CLASSNOTREG or a service error here means "BITS unavailable" (exit 5) */
+    hr = CoCreateInstance(&CLSID_BackgroundCopyManager, NULL, CLSCTX_LOCAL_SERVER,
+                          &IID_IBackgroundCopyManager, (void **)&bits->manager);
+    if (FAILED(hr))
+        goto fail;
+    hr = bht_com_secure_proxy(bits, (IUnknown *)bits->manager);
+    if (FAILED(hr))
+        goto fail;
+
+    out->bits = &bht_com_bits_ops;
+    out->bits_ctx = bits;
+    out->identity = &bht_win_identity_ops;
+    out->identity_ctx = NULL;
+    return S_OK;
+
+fail:
+    if (bits->manager)
+        IBackgroundCopyManager_Release(bits->manager);
+    if (bits->com_initialized)
+        CoUninitialize();
+    free(bits);
+    return hr;
+}
+
+void bht_com_backend_close(struct bht_backend *backend)
+{
+    struct bht_com_bits *bits;
+
+    if (!backend || !backend->bits_ctx)
+        return;
+    bits = backend->bits_ctx;
+    IBackgroundCopyManager_Release(bits->manager);
+    if (bits->com_initialized)
+        CoUninitialize();
+    free(bits);
+    backend->bits = NULL;
+    backend->bits_ctx = NULL;
+    backend->identity = NULL;
+    backend->identity_ctx = NULL;
+}

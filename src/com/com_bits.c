@@ -1,0 +1,633 @@
+/* bitsht: struct bht_bits_ops over the real BITS (IBackgroundCopyManager and friends).
+ *
+ * COM in C through lpVtbl. Strings cross this file's edge in UTF-8 and are UTF-16 inside;
+ * everything handed back to callers (strings, arrays) is CoTaskMemAlloc'd and free_mem is
+ * CoTaskMemFree. Row ids (C..) are bits-contract.md's. */
+#define COBJMACROS
+#include <windows.h>
+#include <objbase.h>
+#include <bits.h>
+#include <bits1_5.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "bits4_0_compat.h"
+#include "com_callback.h"
+#include "com_internal.h"
+#include "utf.h"
+
+/* wait re-reads the state at least this often: Wine never calls JobError (C80), so a job
+ * that fails is seen only by polling, and the issue asks for errors within about 1 s. */
+#define BHT_COM_POLL_MS 200u
+
+/* 100-ns intervals between 1601-01-01 (FILETIME) and 1970-01-01 */
+#define BHT_FILETIME_UNIX_EPOCH 116444736000000000ULL
+
+struct bht_job {
+    IBackgroundCopyJob *job;
+    IBitsTokenOptions *token_options;  /* NULL until QueryInterface succeeded (C87) */
+    IBackgroundCopyCallback *callback; /* NULL when the job refused the notify interface */
+};
+
+static struct bht_com_bits *com_ctx(void *ctx)
+{
+    return ctx;
+}
+
+HRESULT bht_com_secure_proxy(const struct bht_com_bits *bits, IUnknown *proxy)
+{
+    HRESULT hr;
+
+    if (!bits->blanket_per_proxy || !proxy)
+        return S_OK;
+    /* the same settings CoInitializeSecurity would have given: BITS needs IMPERSONATE to
+     * capture a helper token, and dynamic cloaking so it sees the thread's impersonation
+     * token rather than the process token (§3.4 rule 1, C88-C90) */
+    hr = CoSetProxyBlanket(proxy, RPC_C_AUTHN_DEFAULT, RPC_C_AUTHZ_DEFAULT,
+                           COLE_DEFAULT_PRINCIPAL, RPC_C_AUTHN_LEVEL_CONNECT,
+                           RPC_C_IMP_LEVEL_IMPERSONATE, NULL, EOAC_DYNAMIC_CLOAKING);
+    return hr == E_NOINTERFACE ? S_OK : hr; /* in-process object: nothing to secure */
+}
+
+static int state_needs_action(BG_JOB_STATE st)
+{
+    /* §3.3: TRANSIENT_ERROR is waited through, everything in this list is the caller's */
+    return st == BG_JOB_STATE_TRANSFERRED || st == BG_JOB_STATE_ERROR ||
+           st == BG_JOB_STATE_ACKNOWLEDGED || st == BG_JOB_STATE_CANCELLED;
+}
+
+/* Wraps a job interface (taking over its reference) into a handle, with a callback. */
+static bht_hr wrap_job(struct bht_com_bits *bits, IBackgroundCopyJob *job,
+                       struct bht_job **out_job)
+{
+    struct bht_job *h;
+    HRESULT hr;
+
+    *out_job = NULL;
+    h = calloc(1, sizeof *h);
+    if (!h) {
+        IBackgroundCopyJob_Release(job);
+        return E_OUTOFMEMORY;
+    }
+    h->job = job;
+    hr = bht_com_secure_proxy(bits, (IUnknown *)job);
+    if (FAILED(hr))
+        goto fail;
+    hr = bht_com_callback_new(&h->callback);
+    if (FAILED(hr))
+        goto fail;
+    /* A job that refuses the callback (final state, C77) is still usable: wait polls. */
+    if (FAILED(IBackgroundCopyJob_SetNotifyInterface(job, (IUnknown *)h->callback))) {
+        IBackgroundCopyCallback_Release(h->callback);
+        h->callback = NULL;
+    }
+    *out_job = h;
+    return S_OK;
+fail:
+    IBackgroundCopyJob_Release(job);
+    free(h);
+    return hr;
+}
+
+static bht_hr com_create_job(void *ctx, const char *display_name, struct bht_job **out_job)
+{
+    struct bht_com_bits *bits = com_ctx(ctx);
+    IBackgroundCopyJob *job = NULL;
+    WCHAR *name = NULL;
+    GUID id;
+    HRESULT hr;
+
+    *out_job = NULL;
+    hr = bht_utf8_to_utf16(display_name, &name);
+    if (FAILED(hr))
+        return hr;
+    hr = IBackgroundCopyManager_CreateJob(bits->manager, name, BG_JOB_TYPE_DOWNLOAD, &id, &job);
+    bht_utf16_free(name);
+    if (FAILED(hr))
+        return hr;
+    return wrap_job(bits, job, out_job);
+}
+
+static bht_hr com_open_job(void *ctx, const char *job_id, struct bht_job **out_job)
+{
+    struct bht_com_bits *bits = com_ctx(ctx);
+    IBackgroundCopyJob *job = NULL;
+    WCHAR *wid = NULL;
+    GUID id;
+    HRESULT hr;
+
+    *out_job = NULL;
+    hr = bht_utf8_to_utf16(job_id, &wid);
+    if (FAILED(hr))
+        return hr;
+    hr = CLSIDFromString(wid, &id); /* "{GUID}" syntax, no registry lookup for braces */
+    bht_utf16_free(wid);
+    if (FAILED(hr))
+        return E_INVALIDARG;
+    hr = IBackgroundCopyManager_GetJob(bits->manager, &id, &job);
+    if (FAILED(hr))
+        return hr;
+    return wrap_job(bits, job, out_job);
+}
+
+static bht_hr com_get_id(void *ctx, struct bht_job *job, char *out_id)
+{
+    WCHAR wid[BHT_JOB_ID_SIZE];
+    GUID id;
+    HRESULT hr;
+    int i;
+
+    (void)ctx;
+    out_id[0] = '\0';
+    hr = IBackgroundCopyJob_GetId(job->job, &id);
+    if (FAILED(hr))
+        return hr;
+    if (StringFromGUID2(&id, wid, BHT_JOB_ID_SIZE) != BHT_JOB_ID_SIZE)
+        return E_UNEXPECTED;
+    for (i = 0; i < BHT_JOB_ID_SIZE; ++i) /* hex digits, dashes and braces: plain ASCII */
+        out_id[i] = (char)wid[i];
+    return S_OK;
+}
+
+static bht_hr com_add_file(void *ctx, struct bht_job *job, const char *remote,
+                           const char *local)
+{
+    WCHAR *wremote = NULL, *wlocal = NULL;
+    HRESULT hr;
+
+    (void)ctx;
+    hr = bht_utf8_to_utf16(remote, &wremote);
+    if (SUCCEEDED(hr))
+        hr = bht_utf8_to_utf16(local, &wlocal);
+    if (SUCCEEDED(hr))
+        hr = IBackgroundCopyJob_AddFile(job->job, wremote, wlocal);
+    bht_utf16_free(wremote);
+    bht_utf16_free(wlocal);
+    return hr;
+}
+
+static bht_hr com_set_priority(void *ctx, struct bht_job *job, enum bht_priority priority)
+{
+    (void)ctx;
+    return IBackgroundCopyJob_SetPriority(job->job, (BG_JOB_PRIORITY)priority);
+}
+
+static bht_hr com_set_notify_flags(void *ctx, struct bht_job *job, uint32_t flags)
+{
+    (void)ctx;
+    return IBackgroundCopyJob_SetNotifyFlags(job->job, (ULONG)flags);
+}
+
+static bht_hr com_get_notify_flags(void *ctx, struct bht_job *job, uint32_t *out_flags)
+{
+    ULONG flags = 0;
+    HRESULT hr;
+
+    (void)ctx;
+    hr = IBackgroundCopyJob_GetNotifyFlags(job->job, &flags);
+    *out_flags = SUCCEEDED(hr) ? (uint32_t)flags : 0;
+    return hr;
+}
+
+static bht_hr com_set_implicit_credentials(void *ctx, struct bht_job *job)
+{
+    static const BG_AUTH_SCHEME schemes[] = { BG_AUTH_SCHEME_NTLM, BG_AUTH_SCHEME_NEGOTIATE };
+    IBackgroundCopyJob2 *job2 = NULL;
+    HRESULT hr;
+    size_t i;
+
+    hr = IBackgroundCopyJob_QueryInterface(job->job, &IID_IBackgroundCopyJob2, (void **)&job2);
+    if (FAILED(hr))
+        return hr;
+    hr = bht_com_secure_proxy(com_ctx(ctx), (IUnknown *)job2);
+    /* NULL user and password = "use the caller's (helper's) logon credentials" for the
+     * server's NTLM/Kerberos challenge; without it BITS never answers with the helper
+     * (C101, §3.4 rule 4, win32 Bits/authentication.md) */
+    for (i = 0; SUCCEEDED(hr) && i < sizeof schemes / sizeof schemes[0]; ++i) {
+        BG_AUTH_CREDENTIALS cred;
+
+        memset(&cred, 0, sizeof cred);
+        cred.Target = BG_AUTH_TARGET_SERVER;
+        cred.Scheme = schemes[i];
+        cred.Credentials.Basic.UserName = NULL;
+        cred.Credentials.Basic.Password = NULL;
+        hr = IBackgroundCopyJob2_SetCredentials(job2, &cred);
+    }
+    IBackgroundCopyJob2_Release(job2);
+    return hr;
+}
+
+static bht_hr com_get_token_options(void *ctx, struct bht_job *job)
+{
+    IBitsTokenOptions *opts = NULL;
+    HRESULT hr;
+
+    if (job->token_options)
+        return S_OK;
+    /* C87: Windows checks access here, so it must run as the owner, not impersonating.
+     * Wine 8 has no such interface: E_NOINTERFACE. */
+    hr = IBackgroundCopyJob_QueryInterface(job->job, &IID_IBitsTokenOptions, (void **)&opts);
+    if (FAILED(hr))
+        return hr;
+    hr = bht_com_secure_proxy(com_ctx(ctx), (IUnknown *)opts);
+    if (FAILED(hr)) {
+        IBitsTokenOptions_Release(opts);
+        return hr;
+    }
+    job->token_options = opts;
+    return S_OK;
+}
+
+/* The token options of job. A caller that skipped get_token_options gets it queried now
+ * (which is right only if it is still the owner: the core always asks first). */
+static HRESULT token_options(void *ctx, struct bht_job *job, IBitsTokenOptions **out)
+{
+    HRESULT hr = com_get_token_options(ctx, job);
+
+    *out = SUCCEEDED(hr) ? job->token_options : NULL;
+    return hr;
+}
+
+static bht_hr com_set_helper_token(void *ctx, struct bht_job *job)
+{
+    IBitsTokenOptions *opts;
+    HRESULT hr = token_options(ctx, job, &opts);
+
+    /* C88: BITS captures the identity it sees for this call, i.e. the thread's
+     * impersonation token thanks to dynamic cloaking */
+    return FAILED(hr) ? hr : IBitsTokenOptions_SetHelperToken(opts);
+}
+
+static bht_hr com_set_helper_token_flags(void *ctx, struct bht_job *job, uint32_t flags)
+{
+    IBitsTokenOptions *opts;
+    HRESULT hr = token_options(ctx, job, &opts);
+
+    return FAILED(hr) ? hr : IBitsTokenOptions_SetHelperTokenFlags(opts, (DWORD)flags);
+}
+
+static bht_hr com_get_helper_token_flags(void *ctx, struct bht_job *job, uint32_t *out_flags)
+{
+    IBitsTokenOptions *opts;
+    DWORD flags = 0;
+    HRESULT hr = token_options(ctx, job, &opts);
+
+    *out_flags = 0;
+    if (FAILED(hr))
+        return hr;
+    hr = IBitsTokenOptions_GetHelperTokenFlags(opts, &flags);
+    if (SUCCEEDED(hr))
+        *out_flags = (uint32_t)flags;
+    return hr;
+}
+
+static bht_hr com_get_helper_token_sid(void *ctx, struct bht_job *job, char **out_sid)
+{
+    IBitsTokenOptions *opts;
+    LPWSTR wsid = NULL;
+    HRESULT hr = token_options(ctx, job, &opts);
+
+    *out_sid = NULL;
+    if (FAILED(hr))
+        return hr;
+    hr = IBitsTokenOptions_GetHelperTokenSid(opts, &wsid);
+    if (FAILED(hr) || !wsid) /* C96: no helper token is S_OK with NULL */
+        return hr;
+    hr = bht_utf16_to_utf8_cotask(wsid, out_sid);
+    CoTaskMemFree(wsid);
+    return hr;
+}
+
+static bht_hr com_clear_helper_token(void *ctx, struct bht_job *job)
+{
+    IBitsTokenOptions *opts;
+    HRESULT hr = token_options(ctx, job, &opts);
+
+    return FAILED(hr) ? hr : IBitsTokenOptions_ClearHelperToken(opts);
+}
+
+static bht_hr com_resume(void *ctx, struct bht_job *job)
+{
+    (void)ctx;
+    return IBackgroundCopyJob_Resume(job->job);
+}
+
+static bht_hr com_suspend(void *ctx, struct bht_job *job)
+{
+    (void)ctx;
+    return IBackgroundCopyJob_Suspend(job->job); /* E_NOTIMPL on Wine 8 (C34) */
+}
+
+static bht_hr com_get_state(void *ctx, struct bht_job *job, enum bht_job_state *out_state)
+{
+    BG_JOB_STATE st = BG_JOB_STATE_QUEUED;
+    HRESULT hr;
+
+    (void)ctx;
+    hr = IBackgroundCopyJob_GetState(job->job, &st);
+    *out_state = SUCCEEDED(hr) ? (enum bht_job_state)st : BHT_JOB_QUEUED;
+    return hr;
+}
+
+/* Lets COM deliver calls into this apartment (an STA receives the callback through its
+ * message queue). */
+static void pump_messages(void)
+{
+    MSG msg;
+
+    while (PeekMessageW(&msg, NULL, 0, 0, PM_REMOVE)) {
+        TranslateMessage(&msg);
+        DispatchMessageW(&msg);
+    }
+}
+
+static bht_hr com_wait(void *ctx, struct bht_job *job, uint32_t timeout_ms,
+                       enum bht_job_state *out_state)
+{
+    HANDLE wake = job->callback ? bht_com_callback_event(job->callback) : NULL;
+    ULONGLONG start = GetTickCount64();
+    enum bht_job_state entry, now;
+    HRESULT hr;
+
+    /* reset before the first read: a callback that lands after it is never lost */
+    if (wake)
+        ResetEvent(wake);
+    hr = com_get_state(ctx, job, &entry);
+    *out_state = entry;
+    if (FAILED(hr) || state_needs_action((BG_JOB_STATE)entry))
+        return hr;
+    for (;;) {
+        ULONGLONG elapsed = GetTickCount64() - start;
+        DWORD slice, r;
+
+        if (elapsed >= timeout_ms)
+            return S_FALSE;
+        slice = (DWORD)(timeout_ms - elapsed);
+        if (slice > BHT_COM_POLL_MS)
+            slice = BHT_COM_POLL_MS;
+        /* blocks: woken by the callback's event, by a message for the apartment, or by the
+         * poll slice; never a busy loop */
+        r = MsgWaitForMultipleObjectsEx(wake ? 1 : 0, wake ? &wake : NULL, slice, QS_ALLINPUT,
+                                        MWMO_INPUTAVAILABLE);
+        if (r == WAIT_FAILED)
+            return HRESULT_FROM_WIN32(GetLastError());
+        if (wake && r == WAIT_OBJECT_0)
+            ResetEvent(wake);
+        else if (r == WAIT_OBJECT_0 + (wake ? 1u : 0u))
+            pump_messages();
+        hr = com_get_state(ctx, job, &now);
+        if (FAILED(hr))
+            return hr;
+        *out_state = now;
+        if (now != entry || state_needs_action((BG_JOB_STATE)now))
+            return S_OK;
+    }
+}
+
+static bht_hr com_get_progress(void *ctx, struct bht_job *job, struct bht_progress *out)
+{
+    BG_JOB_PROGRESS p;
+    HRESULT hr;
+
+    (void)ctx;
+    memset(out, 0, sizeof *out);
+    hr = IBackgroundCopyJob_GetProgress(job->job, &p);
+    if (FAILED(hr))
+        return hr;
+    out->bytes_total = p.BytesTotal;
+    out->bytes_transferred = p.BytesTransferred;
+    out->files_total = p.FilesTotal;
+    out->files_transferred = p.FilesTransferred;
+    return S_OK;
+}
+
+/* C68: text in the thread's language, English when BITS has none in it (0x80070717);
+ * Wine answers E_NOTIMPL and the text stays empty. */
+static void error_texts(IBackgroundCopyError *err, struct bht_job_error *out)
+{
+    LANGID langs[2];
+    size_t i;
+
+    langs[0] = LANGIDFROMLCID(GetThreadLocale());
+    langs[1] = MAKELANGID(LANG_ENGLISH, SUBLANG_ENGLISH_US);
+    for (i = 0; i < 2 && !out->description[0]; ++i) {
+        LPWSTR text = NULL;
+
+        if (SUCCEEDED(IBackgroundCopyError_GetErrorDescription(err, langs[i], &text)) && text)
+            bht_utf16_to_utf8_buf(text, out->description, sizeof out->description);
+        CoTaskMemFree(text);
+    }
+    for (i = 0; i < 2 && !out->context_description[0]; ++i) {
+        LPWSTR text = NULL;
+
+        if (SUCCEEDED(IBackgroundCopyError_GetErrorContextDescription(err, langs[i], &text)) &&
+            text)
+            bht_utf16_to_utf8_buf(text, out->context_description,
+                                  sizeof out->context_description);
+        CoTaskMemFree(text);
+    }
+}
+
+static bht_hr com_get_error(void *ctx, struct bht_job *job, struct bht_job_error *out)
+{
+    IBackgroundCopyError *err = NULL;
+    IBackgroundCopyFile *file = NULL;
+    BG_ERROR_CONTEXT context = BG_ERROR_CONTEXT_NONE;
+    HRESULT code = S_OK;
+    HRESULT hr;
+
+    memset(out, 0, sizeof *out);
+    /* C58/C59: BG_E_ERROR_INFORMATION_UNAVAILABLE when there is none (on Wine also in ERROR
+     * unless the failure was an HTTP status) */
+    hr = IBackgroundCopyJob_GetError(job->job, &err);
+    if (FAILED(hr))
+        return hr;
+    hr = bht_com_secure_proxy(com_ctx(ctx), (IUnknown *)err);
+    if (SUCCEEDED(hr))
+        hr = IBackgroundCopyError_GetError(err, &context, &code); /* C65 */
+    if (FAILED(hr)) {
+        IBackgroundCopyError_Release(err);
+        return hr;
+    }
+    out->context = (enum bht_error_context)context;
+    out->code = code;
+    error_texts(err, out);
+    /* C66: BG_E_FILE_NOT_AVAILABLE when the error is not tied to a file: remote name "" */
+    if (SUCCEEDED(IBackgroundCopyError_GetFile(err, &file)) && file) {
+        LPWSTR remote = NULL;
+
+        if (SUCCEEDED(IBackgroundCopyFile_GetRemoteName(file, &remote)) && remote)
+            bht_utf16_to_utf8_buf(remote, out->remote_name, sizeof out->remote_name);
+        CoTaskMemFree(remote);
+        IBackgroundCopyFile_Release(file);
+    }
+    IBackgroundCopyError_Release(err);
+    return S_OK;
+}
+
+static bht_hr com_complete(void *ctx, struct bht_job *job)
+{
+    (void)ctx;
+    return IBackgroundCopyJob_Complete(job->job);
+}
+
+static bht_hr com_cancel(void *ctx, struct bht_job *job)
+{
+    (void)ctx;
+    return IBackgroundCopyJob_Cancel(job->job);
+}
+
+static int has_prefix(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* Fills info from job; returns 0 when its display name does not start with prefix. */
+static int job_info(IBackgroundCopyJob *job, const char *prefix, struct bht_job_info *info)
+{
+    LPWSTR name = NULL;
+    BG_JOB_STATE st = BG_JOB_STATE_QUEUED;
+    BG_JOB_PROGRESS p;
+    BG_JOB_TIMES times;
+    WCHAR wid[BHT_JOB_ID_SIZE];
+    GUID id;
+    int i;
+
+    memset(info, 0, sizeof *info);
+    if (FAILED(IBackgroundCopyJob_GetDisplayName(job, &name)) || !name)
+        return 0;
+    bht_utf16_to_utf8_buf(name, info->display_name, sizeof info->display_name);
+    CoTaskMemFree(name);
+    if (!has_prefix(info->display_name, prefix))
+        return 0;
+    if (FAILED(IBackgroundCopyJob_GetId(job, &id)) ||
+        StringFromGUID2(&id, wid, BHT_JOB_ID_SIZE) != BHT_JOB_ID_SIZE)
+        return 0;
+    for (i = 0; i < BHT_JOB_ID_SIZE; ++i)
+        info->id[i] = (char)wid[i];
+    if (SUCCEEDED(IBackgroundCopyJob_GetState(job, &st)))
+        info->state = (enum bht_job_state)st;
+    if (SUCCEEDED(IBackgroundCopyJob_GetProgress(job, &p))) {
+        info->progress.bytes_total = p.BytesTotal;
+        info->progress.bytes_transferred = p.BytesTransferred;
+        info->progress.files_total = p.FilesTotal;
+        info->progress.files_transferred = p.FilesTransferred;
+    }
+    if (SUCCEEDED(IBackgroundCopyJob_GetTimes(job, &times))) {
+        ULONGLONG ft = ((ULONGLONG)times.CreationTime.dwHighDateTime << 32) |
+                       times.CreationTime.dwLowDateTime;
+
+        info->created_unix_s = ft > BHT_FILETIME_UNIX_EPOCH
+                                   ? (ft - BHT_FILETIME_UNIX_EPOCH) / 10000000u
+                                   : 0;
+    }
+    return 1;
+}
+
+static bht_hr com_enum_jobs(void *ctx, const char *prefix, struct bht_job_info **out_jobs,
+                            size_t *out_count)
+{
+    struct bht_com_bits *bits = com_ctx(ctx);
+    IEnumBackgroundCopyJobs *jobs = NULL;
+    struct bht_job_info *infos = NULL;
+    ULONG count = 0, fetched = 0;
+    size_t n = 0;
+    IBackgroundCopyJob *job;
+    HRESULT hr;
+
+    *out_jobs = NULL;
+    *out_count = 0;
+    if (!prefix)
+        return E_POINTER;
+    /* flag 0: the caller's own jobs (Wine lists everyone's and ignores the flag, C11-C12) */
+    hr = IBackgroundCopyManager_EnumJobs(bits->manager, 0, &jobs);
+    if (FAILED(hr))
+        return hr;
+    hr = bht_com_secure_proxy(bits, (IUnknown *)jobs);
+    if (SUCCEEDED(hr))
+        hr = IEnumBackgroundCopyJobs_GetCount(jobs, &count);
+    if (FAILED(hr))
+        goto out;
+    infos = CoTaskMemAlloc((count ? count : 1) * sizeof *infos);
+    if (!infos) {
+        hr = E_OUTOFMEMORY;
+        goto out;
+    }
+    /* the count is a snapshot; Next stops at whatever the enumerator really holds */
+    while (n < count && IEnumBackgroundCopyJobs_Next(jobs, 1, &job, &fetched) == S_OK &&
+           fetched == 1) {
+        if (SUCCEEDED(bht_com_secure_proxy(bits, (IUnknown *)job)) &&
+            job_info(job, prefix, &infos[n]))
+            ++n;
+        IBackgroundCopyJob_Release(job);
+    }
+    *out_jobs = infos;
+    *out_count = n;
+    infos = NULL;
+    hr = S_OK;
+out:
+    CoTaskMemFree(infos);
+    IEnumBackgroundCopyJobs_Release(jobs);
+    return hr;
+}
+
+static uint64_t com_clock_ms(void *ctx)
+{
+    (void)ctx;
+    return GetTickCount64();
+}
+
+static void com_free_mem(void *ctx, void *p)
+{
+    (void)ctx;
+    CoTaskMemFree(p);
+}
+
+static void com_release(void *ctx, struct bht_job *job)
+{
+    (void)ctx;
+    if (!job)
+        return;
+    if (job->callback) {
+        /* stop BITS holding a proxy to an object nobody waits on; a final job refuses
+         * (C77), which is fine: it will never call */
+        IBackgroundCopyJob_SetNotifyInterface(job->job, NULL);
+        IBackgroundCopyCallback_Release(job->callback);
+    }
+    if (job->token_options)
+        IBitsTokenOptions_Release(job->token_options);
+    IBackgroundCopyJob_Release(job->job);
+    free(job);
+}
+
+const struct bht_bits_ops bht_com_bits_ops = {
+    BHT_BITS_OPS_VERSION,
+    "com",
+    com_create_job,
+    com_open_job,
+    com_get_id,
+    com_add_file,
+    com_set_priority,
+    com_set_notify_flags,
+    com_get_notify_flags,
+    com_set_implicit_credentials,
+    com_get_token_options,
+    com_set_helper_token,
+    com_set_helper_token_flags,
+    com_get_helper_token_flags,
+    com_get_helper_token_sid,
+    com_clear_helper_token,
+    com_resume,
+    com_suspend,
+    com_wait,
+    com_get_state,
+    com_get_progress,
+    com_get_error,
+    com_complete,
+    com_cancel,
+    com_enum_jobs,
+    com_clock_ms,
+    com_free_mem,
+    com_release,
+};

@@ -1,0 +1,27 @@
+/* bitsht: what the COM backend's files share (src/com only). */
+#ifndef BITSHT_COM_INTERNAL_H
+#define BITSHT_COM_INTERNAL_H
+
+#include <windows.h>
+#include <bits.h>
+
+#include "bitsht/backend.h"
+
+/* ctx of bht_com_bits_ops */
+struct bht_com_bits {
+    IBackgroundCopyManager *manager;
+    /* CoInitializeSecurity came too late (the host chose first): every proxy the backend
+     * obtains gets IMPERSONATE + dynamic cloaking through CoSetProxyBlanket (§3.4 rule 1). */
+    int blanket_per_proxy;
+    int com_initialized; /* CoInitializeEx succeeded here: close calls CoUninitialize */
+    DWORD thread_id;     /* the apartment's thread; the ops are called on it only */
+};
+
+extern const struct bht_bits_ops bht_com_bits_ops;
+extern const struct bht_identity_ops bht_win_identity_ops;
+
+/* Applies the backend's proxy blanket to proxy when blanket_per_proxy is set; S_OK
+ * otherwise. In-process objects (no proxy) answer E_NOINTERFACE, which is not a failure. */
+HRESULT bht_com_secure_proxy(const struct bht_com_bits *bits, IUnknown *proxy);
+
+#endif
