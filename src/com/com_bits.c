@@ -90,6 +90,13 @@ fail:
     return hr;
 }
 
+void bht_com_job_notifications(const struct bht_job *job, long *out_transferred,
+                               long *out_error)
+{
+    *out_transferred = job->callback ? bht_com_callback_transferred_calls(job->callback) : -1;
+    *out_error = job->callback ? bht_com_callback_error_calls(job->callback) : -1;
+}
+
 static bht_hr com_create_job(void *ctx, const char *display_name, struct bht_job **out_job)
 {
     struct bht_com_bits *bits = com_ctx(ctx);
@@ -518,9 +525,16 @@ static int job_info(IBackgroundCopyJob *job, const char *prefix, struct bht_job_
         ULONGLONG ft = ((ULONGLONG)times.CreationTime.dwHighDateTime << 32) |
                        times.CreationTime.dwLowDateTime;
 
+        FILETIME now_ft;
+        ULONGLONG now;
+
+        GetSystemTimeAsFileTime(&now_ft);
+        now = ((ULONGLONG)now_ft.dwHighDateTime << 32) | now_ft.dwLowDateTime;
         info->created_unix_s = ft > BHT_FILETIME_UNIX_EPOCH
                                    ? (ft - BHT_FILETIME_UNIX_EPOCH) / 10000000u
                                    : 0;
+        /* BITS keeps creation time as wall-clock UTC, so age is measured on the same clock */
+        info->age_s = ft && now > ft ? (now - ft) / 10000000u : 0;
     }
     return 1;
 }
