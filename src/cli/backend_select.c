@@ -1,0 +1,94 @@
+/* bitsht CLI: backend choice. The fake is in every build, so anybody can rehearse a
+ * helper-token transfer; the COM backend only exists in the Windows build. */
+#include "backend_select.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "fake_world.h"
+#ifdef _WIN32
+#include "bitsht/com_backend.h"
+#endif
+
+#ifdef _WIN32
+#define DEFAULT_BACKEND "com"
+#else
+#define DEFAULT_BACKEND "fake"
+#endif
+
+static bht_hr open_fake(const struct cli_options *o, struct cli_backend *out, char *err,
+                        size_t err_size)
+{
+    bht_hr hr;
+
+    out->world = bht_fake_world_new();
+    if (!out->world) {
+        snprintf(err, err_size, "out of memory");
+        return E_OUTOFMEMORY;
+    }
+    if (o->fake_world) {
+        hr = bht_fake_world_load(out->world, o->fake_world, err, err_size);
+        if (BHT_FAILED(hr))
+            goto fail;
+    }
+    if (o->fake_state) {
+        hr = bht_fake_state_load(out->world, o->fake_state, err, err_size);
+        if (BHT_FAILED(hr))
+            goto fail;
+        out->state_path = o->fake_state;
+    }
+    bht_fake_backend(out->world, &out->be);
+    return S_OK;
+fail:
+    bht_fake_world_free(out->world);
+    out->world = NULL;
+    return E_INVALIDARG; /* a bad world or state file is bad input: exit 2 */
+}
+
+bht_hr cli_backend_open(const struct cli_options *o, struct cli_backend *out, char *err,
+                        size_t err_size)
+{
+    const char *name = o->backend && *o->backend ? o->backend : DEFAULT_BACKEND;
+
+    memset(out, 0, sizeof *out);
+    if (strcmp(name, "fake") == 0)
+        return open_fake(o, out, err, err_size);
+    if (strcmp(name, "com") == 0) {
+#ifdef _WIN32
+        bht_hr hr = bht_com_backend_open(&out->be);
+        if (BHT_FAILED(hr)) {
+            char hrtext[64];
+            snprintf(err, err_size, "cannot reach BITS: %s: %s",
+                     bht_hr_format(hr, hrtext, sizeof hrtext), bht_hr_message(hr));
+            return hr == E_INVALIDARG ? E_FAIL : hr;
+        }
+        out->is_com = 1;
+        return S_OK;
+#else
+        snprintf(err, err_size,
+                 "--backend com needs the Windows build (bitsht.exe); this build has the fake "
+                 "backend only");
+        return E_INVALIDARG;
+#endif
+    }
+    snprintf(err, err_size, "unknown backend '%s' (fake or com)", name);
+    return E_INVALIDARG;
+}
+
+bht_hr cli_backend_close(struct cli_backend *b, char *err, size_t err_size)
+{
+    bht_hr hr = S_OK;
+
+    if (b->world) {
+        if (b->state_path)
+            hr = bht_fake_state_save(b->world, b->state_path, err, err_size);
+        bht_fake_world_free(b->world);
+        b->world = NULL;
+    }
+#ifdef _WIN32
+    if (b->is_com)
+        bht_com_backend_close(&b->be);
+#endif
+    b->is_com = 0;
+    return hr;
+}

@@ -1,0 +1,32 @@
+/* bitsht CLI: the only place that prints and picks exit codes. */
+#ifndef BITSHT_CLI_OUTPUT_H
+#define BITSHT_CLI_OUTPUT_H
+
+#include <stdio.h>
+
+#include "bitsht/job.h"
+
+struct cli_output {
+    int json;
+    int quiet;
+    int tty;              /* stderr is a terminal: draw a live progress bar */
+    int bar_drawn;
+    uint64_t last_draw_ms;
+    const char *user;     /* for the logon stage line; never a password */
+    const char *flags_text;
+};
+
+void out_init(struct cli_output *out, int json, int quiet);
+/* bht_event_fn for bht_run_transfer. */
+void out_event(void *user, const struct bht_event *ev);
+/* Prints the final report (text or JSON) and returns the exit code. */
+int out_report(struct cli_output *out, const struct bht_report *rep);
+/* A usage/bad-input/unavailable error before any report exists; returns exit_code. */
+int out_error(struct cli_output *out, int exit_code, bht_hr hr, const char *message);
+/* Warnings always go to stderr, even with --quiet. */
+void out_warning(const char *message);
+/* JSON string literal of s (quotes included). */
+void out_json_string(FILE *f, const char *s);
+void out_hr_json(FILE *f, bht_hr hr);
+
+#endif
