@@ -1,6 +1,7 @@
 /* bitsht CLI: output. People get one line per stage on stderr (and a live bar when
  * stderr is a terminal); --json gets one object on stdout. Nothing here ever receives
  * the password, so nothing here can print it. */
+#define _POSIX_C_SOURCE 200809L /* fileno, isatty, termios */
 #include "output.h"
 
 #include <stdio.h>

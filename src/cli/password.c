@@ -1,5 +1,6 @@
 /* bitsht CLI: password input. The only platform-specific part of the CLI is turning
  * terminal echo off (termios / console mode). */
+#define _POSIX_C_SOURCE 200809L /* fileno, isatty, termios */
 #include "password.h"
 
 #include <stdio.h>
