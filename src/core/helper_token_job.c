@@ -153,6 +153,8 @@ static bht_hr install_helper_token(struct flow *f)
     }
     stage(f, BHT_STEP_REVERT);
     rhr = f->id->revert(ictx);
+    if (BHT_FAILED(rhr))
+        rhr = f->id->revert(ictx); /* once more: nothing may run as the helper after this */
     if (BHT_FAILED(rhr)) {
         fail(f, BHT_OUTCOME_TOKEN_FAILED, BHT_STEP_REVERT, rhr,
              "could not stop impersonating the helper user");
