@@ -108,6 +108,10 @@ unsigned bht_fake_job_count(const struct bht_fake_world *w); /* every job, final
 size_t bht_fake_log_size(const struct bht_fake_world *w);
 const char *bht_fake_log_entry(const struct bht_fake_world *w, size_t i);
 
+/* Appended by the fake's issue. The call log keeps the last `entries` lines (default 1024,
+ * 0 turns it off); changing the limit empties it. Long runs stay O(1) per op. */
+void bht_fake_set_log_limit(struct bht_fake_world *w, size_t entries);
+
 #ifdef __cplusplus
 }
 #endif

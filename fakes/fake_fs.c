@@ -1,0 +1,97 @@
+/* bitsht fake: the one file that talks to the platform's file system.
+ *
+ * Only ISO C stdio plus stat/access, which MinGW's CRT has too, so the fake and its tests
+ * build as .exe and run under Wine. Errors leave as HRESULT_FROM_WIN32 values, the form
+ * BITS reports them in (bits-contract.md C41, C64). */
+#include <errno.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#ifdef _WIN32
+#include <io.h>
+#define FAKE_ACCESS _access
+#define FAKE_W_OK 2
+#else
+#include <unistd.h>
+#define FAKE_ACCESS access
+#define FAKE_W_OK W_OK
+#endif
+
+#include "fake_internal.h"
+
+bht_hr fake_fs_hr_from_errno(int err)
+{
+    switch (err) {
+    case ENOENT:
+        return BHT_E_FILE_NOT_FOUND;
+    case ENOTDIR:
+        return BHT_E_PATH_NOT_FOUND;
+    case EACCES:
+    case EPERM:
+    case EROFS:
+    case EISDIR:
+        return E_ACCESSDENIED;
+    case EBUSY:
+        return BHT_E_SHARING_VIOLATION;
+    case ENOMEM:
+        return E_OUTOFMEMORY;
+    case ENAMETOOLONG:
+    case EINVAL:
+        return E_INVALIDARG;
+    default:
+        return E_FAIL;
+    }
+}
+
+int fake_fs_is_dir(const char *path)
+{
+    struct stat st;
+
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int fake_fs_exists(const char *path)
+{
+    struct stat st;
+
+    return stat(path, &st) == 0;
+}
+
+int fake_fs_file_size(const char *path, uint64_t *out_size)
+{
+    struct stat st;
+
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        return 0;
+    *out_size = (uint64_t)st.st_size;
+    return 1;
+}
+
+bht_hr fake_fs_dir_writable(const char *dir)
+{
+    if (!fake_fs_is_dir(dir))
+        return BHT_E_PATH_NOT_FOUND; /* §2.4: parent directories must exist */
+    if (FAKE_ACCESS(dir, FAKE_W_OK) != 0)
+        return fake_fs_hr_from_errno(errno);
+    return S_OK;
+}
+
+bht_hr fake_fs_replace(const char *from, const char *to)
+{
+#ifdef _WIN32
+    /* MSVCRT's rename refuses an existing target; BITS replaces it (C43). */
+    if (fake_fs_exists(to) && remove(to) != 0)
+        return fake_fs_hr_from_errno(errno);
+#endif
+    if (rename(from, to) != 0)
+        return fake_fs_hr_from_errno(errno);
+    return S_OK;
+}
+
+bht_hr fake_fs_remove(const char *path)
+{
+    if (remove(path) == 0 || errno == ENOENT)
+        return S_OK;
+    return fake_fs_hr_from_errno(errno);
+}
