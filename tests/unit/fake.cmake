@@ -1,0 +1,12 @@
+# The fake world's unit tests (labels unit;fake). One executable per subject; they share
+# the fixture in fake_support.c.
+add_library(bht_fake_test_support STATIC "${CMAKE_CURRENT_LIST_DIR}/fake_support.c")
+target_link_libraries(bht_fake_test_support PUBLIC bitsht_fake bitsht_core bht_cmocka)
+target_compile_definitions(bht_fake_test_support PUBLIC
+  FAKE_T_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+
+foreach(subject manager)
+  bht_add_cmocka_test(NAME unit_fake_${subject}
+                      SOURCES "${CMAKE_CURRENT_LIST_DIR}/fake_${subject}.c"
+                      LIBS bht_fake_test_support bitsht_fake bitsht_core LABELS unit fake)
+endforeach()
