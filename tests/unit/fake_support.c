@@ -30,6 +30,12 @@ void fake_t_mkdir(const char *path)
         fail_msg("mkdir %s: %s", path, strerror(errno));
 }
 
+void fake_t_rmdir(const char *path)
+{
+    if (RMDIR(path) != 0)
+        fail_msg("rmdir %s: %s", path, strerror(errno));
+}
+
 static void make_temp_dir(char *out, size_t size)
 {
     static unsigned counter;

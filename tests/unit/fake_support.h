@@ -68,6 +68,7 @@ int fake_t_file_is_pattern(const char *path, uint64_t size); /* bytes i % 251 */
 void fake_t_write_file(const char *path, const char *data, size_t n);
 int fake_t_count_temporaries(const char *dir); /* entries named .BIT*.tmp */
 void fake_t_mkdir(const char *path);
+void fake_t_rmdir(const char *path); /* an empty folder */
 
 /* The world's log must contain an entry starting with prefix. */
 int fake_t_log_has(const struct fake_t *t, const char *prefix);
