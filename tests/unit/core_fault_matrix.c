@@ -47,7 +47,8 @@ static const struct op_expectation expectations[] = {
     {BHT_OP_CLOSE, 0, BHT_STEP_NONE},
 };
 
-static const bht_hr fault_hrs[] = {E_FAIL, E_ACCESSDENIED, E_OUTOFMEMORY, REGDB_E_CLASSNOTREG};
+static const bht_hr fault_hrs[] = {E_FAIL,         E_ACCESSDENIED,     E_OUTOFMEMORY,
+                                   E_INVALIDARG,   BG_E_INVALID_STATE, REGDB_E_CLASSNOTREG};
 
 static void prepare(struct core_fixture *f)
 {

@@ -105,6 +105,7 @@ static void wrong_password_fails_at_logon_with_exit_3(void **state)
     struct core_fixture *f = *state;
 
     core_fixture_request(f, BHT_TOKEN_NETWORK, ledger, 1, 0);
+    memset(f->password, 0, sizeof f->password);
     strcpy(f->password, "not-the-password");
     run(f);
     assert_int_equal(f->rep.outcome, BHT_OUTCOME_TOKEN_FAILED);
@@ -140,6 +141,7 @@ static void admin_helper_with_non_admin_owner_is_refused(void **state)
 
     core_fixture_request(f, BHT_TOKEN_LOCAL_FILE, public_bin, 1, 0);
     f->req.user = "root";
+    memset(f->password, 0, sizeof f->password);
     strcpy(f->password, "toor");
     run(f);
     assert_int_equal(f->rep.outcome, BHT_OUTCOME_TOKEN_FAILED);
