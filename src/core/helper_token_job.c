@@ -383,6 +383,13 @@ static bht_hr run_job(struct flow *f)
     if (BHT_FAILED(hr))
         return fail(f, BHT_OUTCOME_TRANSFER_FAILED, BHT_STEP_RESUME, hr,
                     "BITS could not start the job");
+    {
+        enum bht_job_state st;
+        if (BHT_SUCCEEDED(f->bits->get_state(bctx, f->job, &st)) && st != f->last_state) {
+            f->last_state = st; /* QUEUED: shown before the first wait */
+            emit(f, BHT_EVENT_STATE, NULL);
+        }
+    }
     hr = wait_for_outcome(f);
     if (BHT_FAILED(hr))
         return hr;
