@@ -131,6 +131,15 @@ static void set_defaults(struct cli_options *o)
     o->priority = -1;
 }
 
+/* Fails the calling parser (with its own failure value) when option a has no value. */
+#define NEED_VALUE_OR(failure) \
+    do { \
+        if (*i + 1 >= argc) { \
+            usage_error(err, err_size, "option %s needs a value", a); \
+            return failure; \
+        } \
+    } while (0)
+
 /* Options every command takes. Returns 1 when consumed (advancing *i), 0 when not ours,
  * -1 on error. */
 static int common_option(int argc, char **argv, int *i, struct cli_options *o, char *err,
@@ -138,26 +147,19 @@ static int common_option(int argc, char **argv, int *i, struct cli_options *o, c
 {
     const char *a = argv[*i];
 
-#define NEED_VALUE() \
-    do { \
-        if (*i + 1 >= argc) { \
-            usage_error(err, err_size, "option %s needs a value", a); \
-            return -1; \
-        } \
-    } while (0)
 
     if (strcmp(a, "--json") == 0)
         o->json = 1;
     else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0)
         o->quiet = 1;
     else if (strcmp(a, "--backend") == 0) {
-        NEED_VALUE();
+        NEED_VALUE_OR(-1);
         o->backend = argv[++*i];
     } else if (strcmp(a, "--fake-world") == 0) {
-        NEED_VALUE();
+        NEED_VALUE_OR(-1);
         o->fake_world = argv[++*i];
     } else if (strcmp(a, "--fake-state") == 0) {
-        NEED_VALUE();
+        NEED_VALUE_OR(-1);
         o->fake_state = argv[++*i];
     } else
         return 0;
@@ -171,7 +173,7 @@ static bht_hr transfer_option(int argc, char **argv, int *i, struct cli_options 
     uint64_t v;
 
     if (strcmp(a, "--user") == 0) {
-        NEED_VALUE();
+        NEED_VALUE_OR(E_INVALIDARG);
         o->user_arg = argv[++*i];
         if (!split_user(o->user_arg, o))
             return usage_error(err, err_size, "--user takes DOMAIN\\USER or USER@DOMAIN, got '%s'",
@@ -179,13 +181,13 @@ static bht_hr transfer_option(int argc, char **argv, int *i, struct cli_options 
     } else if (strcmp(a, "--password-stdin") == 0) {
         o->password_source = PASSWORD_STDIN;
     } else if (strcmp(a, "--password-env") == 0) {
-        NEED_VALUE();
+        NEED_VALUE_OR(E_INVALIDARG);
         o->password_source = PASSWORD_ENV;
         o->password_env = argv[++*i];
         if (!*o->password_env)
             return usage_error(err, err_size, "--password-env needs a variable name");
     } else if (strcmp(a, "--token-flags") == 0) {
-        NEED_VALUE();
+        NEED_VALUE_OR(E_INVALIDARG);
         o->token_flags = cli_parse_token_flags(argv[++*i]);
         o->token_flags_given = 1;
         if (!o->token_flags)
@@ -193,7 +195,7 @@ static bht_hr transfer_option(int argc, char **argv, int *i, struct cli_options 
                                "--token-flags takes local, network or local,network, got '%s'",
                                argv[*i]);
     } else if (strcmp(a, "--logon-type") == 0) {
-        NEED_VALUE();
+        NEED_VALUE_OR(E_INVALIDARG);
         if (!parse_logon_type(argv[++*i], &o->logon_type))
             return usage_error(err, err_size,
                                "--logon-type takes interactive, network, batch, service or "
@@ -201,22 +203,22 @@ static bht_hr transfer_option(int argc, char **argv, int *i, struct cli_options 
     } else if (strcmp(a, "--no-helper-token") == 0) {
         o->no_helper_token = 1;
     } else if (strcmp(a, "--timeout") == 0) {
-        NEED_VALUE();
+        NEED_VALUE_OR(E_INVALIDARG);
         if (!parse_u64(argv[++*i], 30u * 24 * 3600, &v))
             return usage_error(err, err_size,
                                "--timeout takes whole seconds (0 = no deadline), got '%s'",
                                argv[*i]);
         o->timeout_s = (uint32_t)v;
     } else if (strcmp(a, "--max-transient") == 0) {
-        NEED_VALUE();
+        NEED_VALUE_OR(E_INVALIDARG);
         if (!parse_u64(argv[++*i], 1000000, &v))
             return usage_error(err, err_size, "--max-transient takes a count, got '%s'", argv[*i]);
         o->max_transient = (int)v;
     } else if (strcmp(a, "--name") == 0) {
-        NEED_VALUE();
+        NEED_VALUE_OR(E_INVALIDARG);
         o->name = argv[++*i];
     } else if (strcmp(a, "--priority") == 0) {
-        NEED_VALUE();
+        NEED_VALUE_OR(E_INVALIDARG);
         if (!parse_priority(argv[++*i], &o->priority))
             return usage_error(err, err_size,
                                "--priority takes foreground, high, normal or low, got '%s'",

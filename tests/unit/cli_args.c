@@ -1,0 +1,176 @@
+/* bitsht: command-line parsing (src/cli/args.c). Every usage error is caught before any
+ * backend exists and says what is wrong. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "args.h"
+
+static bht_hr parse(struct cli_options *o, char *err, int argc, char **argv)
+{
+    return cli_parse(argc, argv, o, err, 512);
+}
+
+#define ARGV(...) (char *[]){"bitsht", __VA_ARGS__, NULL}
+#define ARGC(...) ((int)(sizeof((char *[]){"bitsht", __VA_ARGS__}) / sizeof(char *)))
+#define PARSE(o, err, ...) parse(o, err, ARGC(__VA_ARGS__), ARGV(__VA_ARGS__))
+
+static void transfer_with_helper_options(void **state)
+{
+    struct cli_options o;
+    char err[512];
+
+    (void)state;
+    assert_int_equal(PARSE(&o, err, "transfer", "--user", "CORP\\alice", "--password-env", "PW",
+                           "--token-flags", "local,network", "--logon-type", "new-credentials",
+                           "--timeout", "60", "--max-transient", "2", "--priority", "low",
+                           "--json", "https://h/a", "/tmp/a", "\\\\s\\share\\b", "/tmp/b"),
+                     S_OK);
+    assert_int_equal(o.command, CLI_TRANSFER);
+    assert_string_equal(o.domain, "CORP");
+    assert_string_equal(o.user, "alice");
+    assert_int_equal(o.password_source, PASSWORD_ENV);
+    assert_string_equal(o.password_env, "PW");
+    assert_int_equal(o.token_flags, BHT_TOKEN_LOCAL_FILE | BHT_TOKEN_NETWORK);
+    assert_int_equal(o.logon_type, BHT_LOGON_NEW_CREDENTIALS);
+    assert_int_equal(o.timeout_s, 60);
+    assert_int_equal(o.max_transient, 2);
+    assert_int_equal(o.priority, BHT_PRIORITY_LOW);
+    assert_true(o.json);
+    assert_int_equal(o.file_count, 2);
+    assert_string_equal(o.files[1].remote, "\\\\s\\share\\b");
+    assert_string_equal(o.files[1].local, "/tmp/b");
+    cli_options_free(&o);
+}
+
+static void defaults_follow_the_sample(void **state)
+{
+    struct cli_options o;
+    char err[512];
+
+    (void)state;
+    assert_int_equal(PARSE(&o, err, "transfer", "--user", "alice@corp.example", "https://h/a",
+                           "/tmp/a"),
+                     S_OK);
+    assert_string_equal(o.domain, ""); /* UPN: LogonUserW takes a NULL domain */
+    assert_string_equal(o.user, "alice@corp.example");
+    assert_int_equal(o.token_flags, BHT_TOKEN_LOCAL_FILE);
+    assert_int_equal(o.logon_type, BHT_LOGON_INTERACTIVE);
+    assert_int_equal(o.timeout_s, 900);
+    assert_int_equal(o.max_transient, -1);
+    assert_int_equal(o.priority, -1);
+    assert_int_equal(o.password_source, PASSWORD_NONE);
+    cli_options_free(&o);
+}
+
+static void sample_positional_form_is_accepted(void **state)
+{
+    struct cli_options o;
+    char err[512];
+    char password[] = "S3cret!";
+
+    (void)state;
+    assert_int_equal(parse(&o, err, 6,
+                           (char *[]){"bitsht", "https://h/a", "C:\\a", "CORP", "alice", password,
+                                      NULL}),
+                     S_OK);
+    assert_true(o.sample_form);
+    assert_int_equal(o.password_source, PASSWORD_ARGV);
+    assert_ptr_equal(o.password_argv, password);
+    assert_string_equal(o.domain, "CORP");
+    assert_int_equal(o.token_flags, BHT_TOKEN_LOCAL_FILE);
+    cli_options_free(&o);
+}
+
+struct bad_case {
+    int argc;
+    char **argv;
+    const char *message_part;
+};
+
+static void usage_errors_name_the_problem(void **state)
+{
+    const struct bad_case cases[] = {
+        {1, ARGV(NULL), "no command"},
+        {ARGC("frobnicate"), ARGV("frobnicate"), "unknown command"},
+        {ARGC("transfer", "--user", "A\\b", "--bogus", "x", "y"),
+         ARGV("transfer", "--user", "A\\b", "--bogus", "x", "y"), "unknown option '--bogus'"},
+        {ARGC("transfer", "--user", "A\\b", "x"), ARGV("transfer", "--user", "A\\b", "x"),
+         "odd number"},
+        {ARGC("transfer", "--user", "A\\b"), ARGV("transfer", "--user", "A\\b"), "REMOTE LOCAL"},
+        {ARGC("transfer", "x", "y"), ARGV("transfer", "x", "y"), "--no-helper-token"},
+        {ARGC("transfer", "--user", "A\\b", "--token-flags", "disk", "x", "y"),
+         ARGV("transfer", "--user", "A\\b", "--token-flags", "disk", "x", "y"), "--token-flags"},
+        {ARGC("transfer", "--user", "A\\b", "--token-flags", "local,", "x", "y"),
+         ARGV("transfer", "--user", "A\\b", "--token-flags", "local,", "x", "y"), "--token-flags"},
+        {ARGC("transfer", "--user", "\\bob", "x", "y"), ARGV("transfer", "--user", "\\bob", "x", "y"),
+         "--user takes"},
+        {ARGC("transfer", "--user", "A\\b", "--timeout", "-1", "x", "y"),
+         ARGV("transfer", "--user", "A\\b", "--timeout", "-1", "x", "y"), "--timeout"},
+        {ARGC("transfer", "--user", "A\\b", "--timeout", "10s", "x", "y"),
+         ARGV("transfer", "--user", "A\\b", "--timeout", "10s", "x", "y"), "--timeout"},
+        {ARGC("transfer", "--user", "A\\b", "--logon-type", "unlock", "x", "y"),
+         ARGV("transfer", "--user", "A\\b", "--logon-type", "unlock", "x", "y"), "--logon-type"},
+        {ARGC("transfer", "--user", "A\\b", "--priority", "urgent", "x", "y"),
+         ARGV("transfer", "--user", "A\\b", "--priority", "urgent", "x", "y"), "--priority"},
+        {ARGC("transfer", "--no-helper-token", "--user", "A\\b", "x", "y"),
+         ARGV("transfer", "--no-helper-token", "--user", "A\\b", "x", "y"), "cannot be combined"},
+        {ARGC("transfer", "--user"), ARGV("transfer", "--user"), "needs a value"},
+        {ARGC("token-sid"), ARGV("token-sid"), "needs a job id"},
+        {ARGC("token-flags", "{J}", "all"), ARGV("token-flags", "{J}", "all"), "token-flags takes"},
+        {ARGC("clear-token", "{J}", "extra"), ARGV("clear-token", "{J}", "extra"), "too many"},
+        {ARGC("cleanup", "--older-than", "soon"), ARGV("cleanup", "--older-than", "soon"),
+         "--older-than"},
+        {ARGC("list", "extra"), ARGV("list", "extra"), "unexpected argument"},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct cli_options o;
+        char err[512];
+        bht_hr hr = parse(&o, err, cases[i].argc, cases[i].argv);
+
+        if (hr != E_INVALIDARG)
+            fail_msg("case %zu: accepted", i);
+        if (!strstr(err, cases[i].message_part))
+            fail_msg("case %zu: message '%s' does not mention '%s'", i, err,
+                     cases[i].message_part);
+        cli_options_free(&o);
+    }
+}
+
+static void job_commands_take_their_arguments(void **state)
+{
+    struct cli_options o;
+    char err[512];
+
+    (void)state;
+    assert_int_equal(PARSE(&o, err, "token-flags", "{J}", "none", "--backend", "fake"), S_OK);
+    assert_int_equal(o.command, CLI_TOKEN_FLAGS);
+    assert_true(o.token_flags_given);
+    assert_int_equal(o.token_flags, 0);
+    assert_string_equal(o.backend, "fake");
+    assert_int_equal(PARSE(&o, err, "cleanup", "--older-than", "3600", "--json"), S_OK);
+    assert_int_equal(o.command, CLI_CLEANUP);
+    assert_int_equal(o.older_than_s, 3600);
+    assert_true(o.json);
+    assert_int_equal(PARSE(&o, err, "token-sid", "{J}"), S_OK);
+    assert_int_equal(o.command, CLI_TOKEN_SID);
+    assert_string_equal(o.job_id, "{J}");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(transfer_with_helper_options),
+        cmocka_unit_test(defaults_follow_the_sample),
+        cmocka_unit_test(sample_positional_form_is_accepted),
+        cmocka_unit_test(usage_errors_name_the_problem),
+        cmocka_unit_test(job_commands_take_their_arguments),
+    };
+    return cmocka_run_group_tests_name("cli_args", tests, NULL, NULL);
+}
