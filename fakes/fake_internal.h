@@ -239,6 +239,11 @@ bht_hr fake_check_destination(struct bht_fake_world *w, const struct fake_user *
                               const char *local);
 void fake_pattern_fill(uint64_t offset, unsigned char *buf, size_t n);
 
+/* fake_state.c: parses a state file's text (n bytes, NUL-terminated, modified in place)
+ * and installs the queue; name is used in errors. The fuzz target calls it directly. */
+bht_hr fake_state_parse_text(struct bht_fake_world *w, char *text, size_t n, const char *name,
+                             char *err, size_t err_size);
+
 /* fake_world_parse.c: strict decimal, no sign, at most max */
 int fake_parse_u64(const char *s, uint64_t max, uint64_t *out);
 

@@ -496,14 +496,40 @@ static void install(struct bht_fake_world *w, struct loaded *ld)
     ld->n = 0;
 }
 
-bht_hr bht_fake_state_load(struct bht_fake_world *w, const char *path, char *err,
-                           size_t err_size)
+bht_hr fake_state_parse_text(struct bht_fake_world *w, char *text, size_t n, const char *name,
+                             char *err, size_t err_size)
 {
     struct reader r;
     struct loaded ld;
+    size_t i;
+    bht_hr hr;
+
+    memset(&r, 0, sizeof(r));
+    memset(&ld, 0, sizeof(ld));
+    r.w = w;
+    r.path = name;
+    r.err = err;
+    r.err_size = err_size;
+    if (memchr(text, '\0', n))
+        hr = bad(&r, "contains a NUL byte");
+    else
+        hr = parse_state(&r, text, &ld);
+    if (hr == S_OK) {
+        install(w, &ld);
+    } else {
+        for (i = 0; i < ld.n; i++)
+            fake_job_free(ld.v[i]);
+        free(ld.v);
+    }
+    return hr;
+}
+
+bht_hr bht_fake_state_load(struct bht_fake_world *w, const char *path, char *err,
+                           size_t err_size)
+{
     FILE *fp;
     char *text = NULL;
-    size_t n = 0, cap = 0, i;
+    size_t n = 0, cap = 0;
     bht_hr hr;
 
     if (err && err_size)
@@ -532,24 +558,7 @@ bht_hr bht_fake_state_load(struct bht_fake_world *w, const char *path, char *err
     }
     fclose(fp);
     text[n] = '\0';
-    memset(&r, 0, sizeof(r));
-    memset(&ld, 0, sizeof(ld));
-    r.w = w;
-    r.path = path;
-    r.err = err;
-    r.err_size = err_size;
-    if (memchr(text, '\0', n)) {
-        hr = bad(&r, "contains a NUL byte");
-    } else {
-        hr = parse_state(&r, text, &ld);
-    }
-    if (hr == S_OK) {
-        install(w, &ld);
-    } else {
-        for (i = 0; i < ld.n; i++)
-            fake_job_free(ld.v[i]);
-        free(ld.v);
-    }
+    hr = fake_state_parse_text(w, text, n, path, err, err_size);
     free(text);
     return hr;
 }
