@@ -1,8 +1,23 @@
 /* bitsht CLI: subcommands over the abstraction layer. */
 #include "commands.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop_signal(int sig)
+{
+    stop_requested = 1;
+    signal(sig, on_stop_signal);
+}
+
+static int stop_requested_fn(void *user)
+{
+    (void)user;
+    return stop_requested != 0;
+}
 
 int cmd_exit_code_for(bht_hr hr)
 {
@@ -53,9 +68,14 @@ int cmd_transfer(struct cli_options *o, struct cli_backend *b, struct cli_output
     req.timeout_s = o->timeout_s;
     req.max_transient = o->max_transient;
     req.overwrite = o->overwrite;
-    req.progress_interval_ms = out->tty ? 100 : 0;
+    /* The interval bounds how long Ctrl-C waits to be noticed; off a terminal there is no
+     * bar to draw, so a slower beat costs nothing. */
+    req.progress_interval_ms = out->tty ? 100 : 500;
     req.on_event = out_event;
     req.event_user = out;
+    req.interrupted = stop_requested_fn;
+    signal(SIGINT, on_stop_signal);
+    signal(SIGTERM, on_stop_signal);
     out->user = o->user_arg;
     out->flags_text = cli_token_flags_text(o->token_flags);
 

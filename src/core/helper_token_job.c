@@ -275,6 +275,9 @@ static bht_hr wait_for_outcome(struct flow *f)
         uint64_t slice = UINT32_MAX;
         enum bht_job_state st;
 
+        if (req->interrupted && req->interrupted(req->event_user))
+            return fail(f, BHT_OUTCOME_TRANSFER_FAILED, BHT_STEP_WAIT, BHT_E_CANCELLED,
+                        "interrupted; the job was cancelled");
         if (deadline) {
             if (now >= deadline)
                 return fail(f, BHT_OUTCOME_TIMEOUT, BHT_STEP_WAIT, BHT_E_TIMEOUT,

@@ -316,6 +316,32 @@ static void stages_follow_the_documented_order(void **state)
     assert_true(log.states >= 3); /* QUEUED, CONNECTING/TRANSFERRING, TRANSFERRED */
 }
 
+static int interrupt_after_three_polls(void *user)
+{
+    int *polls = user;
+    return ++*polls > 3;
+}
+
+/* Ctrl-C: the flow notices within one progress interval and cancels the job. */
+static void interruption_cancels_the_job(void **state)
+{
+    struct core_fixture *f = *state;
+    static const char *const stuck[] = {"https://cdn.example/stuck"};
+    int polls = 0;
+
+    core_fixture_request(f, 0, stuck, 1, 0);
+    f->req.progress_interval_ms = 500;
+    f->req.interrupted = interrupt_after_three_polls;
+    f->req.event_user = &polls;
+    run(f);
+    assert_int_equal(f->rep.outcome, BHT_OUTCOME_TRANSFER_FAILED);
+    assert_int_equal(f->rep.failed_step, BHT_STEP_WAIT);
+    assert_hr(BHT_E_CANCELLED, f->rep.hr);
+    assert_true(f->rep.elapsed_ms <= 1500);
+    assert_int_equal(f->rep.final_state, BHT_JOB_CANCELLED);
+    core_fixture_assert_clean(f);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, core_fixture_setup, core_fixture_teardown)
@@ -336,6 +362,7 @@ int main(void)
         T(invalid_request_creates_no_job),
         T(existing_destination_is_refused_without_overwrite),
         T(stages_follow_the_documented_order),
+        T(interruption_cancels_the_job),
     };
     return cmocka_run_group_tests_name("core_flow", tests, NULL, NULL);
 }

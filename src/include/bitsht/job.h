@@ -97,6 +97,10 @@ struct bht_request {
 
     bht_event_fn on_event; /* may be NULL */
     void *event_user;
+    /* Polled while waiting (at least every progress_interval_ms when that is set): a
+     * non-zero answer cancels the job and ends the flow (Ctrl-C must not leave a job in
+     * the queue). May be NULL. */
+    int (*interrupted)(void *user);
 };
 
 struct bht_report {
