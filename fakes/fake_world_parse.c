@@ -93,9 +93,10 @@ int fake_parse_u64(const char *s, uint64_t max, uint64_t *out)
     for (; *s; s++) {
         if (*s < '0' || *s > '9')
             return 0;
-        if (v > (max - (uint64_t)(*s - '0')) / 10u)
+        uint64_t d = (uint64_t)(*s - '0');
+        if (v > max / 10u || (v == max / 10u && d > max % 10u))
             return 0;
-        v = v * 10u + (uint64_t)(*s - '0');
+        v = v * 10u + d;
     }
     *out = v;
     return 1;
