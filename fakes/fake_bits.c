@@ -177,7 +177,7 @@ static bht_hr do_add_file(struct bht_fake_world *w, struct bht_job *h, const cha
     if (!j->owner->admin && j->n_files >= w->max_files_per_job)
         return BG_E_TOO_MANY_FILES_IN_JOB; /* C24 */
     /* C20; question 9: the helper writes when LOCAL_FILE is set and a token is present. */
-    hr = fake_check_destination(w, fake_destination_writer(j), local);
+    hr = fake_check_destination(w, fake_destination_writer(j), local, 1);
     if (hr != S_OK)
         return hr;
     return fake_job_add_file_record(j, remote, local); /* C14, C21: state unchanged */
@@ -617,7 +617,8 @@ static bht_hr do_complete(struct bht_fake_world *w, struct fake_job *j)
         struct fake_file *f = &j->files[i];
         if (!f->done || f->renamed)
             continue;
-        hr = fake_check_destination(w, fake_destination_writer(j), f->local); /* C101 */
+        /* C101: the writer renames; the disk answers through the rename itself */
+        hr = fake_check_destination(w, fake_destination_writer(j), f->local, 0);
         if (hr == S_OK)
             hr = fake_fs_replace(f->temp, f->local); /* C36, C43 */
         if (hr != S_OK) {

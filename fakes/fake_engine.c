@@ -101,15 +101,16 @@ static struct fake_user *source_reader(const struct fake_job *j, enum fake_remot
 }
 
 bht_hr fake_check_destination(struct bht_fake_world *w, const struct fake_user *writer,
-                              const char *local)
+                              const char *local, int check_disk)
 {
     char *dir = fake_path_parent(local);
     const struct fake_folder *folder;
-    bht_hr hr;
+    bht_hr hr = S_OK;
 
     if (!dir)
         return E_OUTOFMEMORY;
-    hr = fake_fs_dir_writable(dir);
+    if (check_disk)
+        hr = fake_fs_dir_writable(dir);
     if (hr == S_OK) {
         folder = fake_find_folder(w, dir);
         if (folder && !fake_user_list_has(&folder->writers, writer))
@@ -344,7 +345,8 @@ static void open_current(struct bht_fake_world *w, struct fake_job *j)
             fail_fatal(w, j, ctx, hr, idx);
         return;
     }
-    hr = fake_check_destination(w, fake_destination_writer(j), f->local);
+    /* The declared ACL here; the disk answers when the temporary is created below. */
+    hr = fake_check_destination(w, fake_destination_writer(j), f->local, 0);
     if (hr != S_OK) {
         fail_fatal(w, j, BHT_ERRCTX_LOCAL_FILE, hr, idx);
         return;
@@ -360,7 +362,9 @@ static void open_current(struct bht_fake_world *w, struct fake_job *j)
         f->bytes_done = 0;
         fp = fopen(f->temp, "wb");
         if (!fp) {
-            fail_fatal(w, j, BHT_ERRCTX_LOCAL_FILE, fake_fs_hr_from_errno(errno), idx);
+            /* creating a file: ENOENT means the folder is gone */
+            hr = errno == ENOENT ? BHT_E_PATH_NOT_FOUND : fake_fs_hr_from_errno(errno);
+            fail_fatal(w, j, BHT_ERRCTX_LOCAL_FILE, hr, idx);
             return;
         }
         fclose(fp);

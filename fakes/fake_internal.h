@@ -233,10 +233,10 @@ int fake_state_is_act_now(enum bht_job_state s);
 enum fake_remote_kind fake_remote_kind(const char *remote);
 /* The writer of the destination side (C101: LOCAL_FILE makes it the helper). */
 struct fake_user *fake_destination_writer(const struct fake_job *j);
-/* C20 / open question 9: may `writer` create files in dir? S_OK, E_ACCESSDENIED, or the
- * real file system's error. */
+/* C20 / open question 9: may `writer` create local's file? The declared folders decide
+ * E_ACCESSDENIED; with check_disk the real folder must exist and be writable too. */
 bht_hr fake_check_destination(struct bht_fake_world *w, const struct fake_user *writer,
-                              const char *local);
+                              const char *local, int check_disk);
 void fake_pattern_fill(uint64_t offset, unsigned char *buf, size_t n);
 
 /* fake_state.c: parses a state file's text (n bytes, NUL-terminated, modified in place)
