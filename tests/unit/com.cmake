@@ -1,0 +1,13 @@
+# COM backend smoke tests: Windows builds only; they run the .exe under Wine through
+# CMAKE_CROSSCOMPILING_EMULATOR (ci/wine-run) on Linux, natively on Windows. They talk to
+# the machine's real BITS, so they are labelled com as well as unit.
+if(WIN32 AND TARGET bitsht_com)
+  bht_add_cmocka_test(NAME unit_com_utf SOURCES "${CMAKE_CURRENT_LIST_DIR}/com_utf_test.c"
+                      LIBS bitsht_com LABELS "unit;com")
+  bht_add_cmocka_test(NAME unit_com_identity
+                      SOURCES "${CMAKE_CURRENT_LIST_DIR}/com_identity_test.c"
+                      LIBS bitsht_com LABELS "unit;com")
+  bht_add_cmocka_test(NAME unit_com_backend
+                      SOURCES "${CMAKE_CURRENT_LIST_DIR}/com_backend_test.c"
+                      LIBS bitsht_com LABELS "unit;com" TIMEOUT 180)
+endif()
