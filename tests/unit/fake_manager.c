@@ -7,7 +7,7 @@
 
 #define T(name) cmocka_unit_test_setup_teardown(name, fake_t_setup, fake_t_teardown)
 
-/* C01 */
+/* C01, C55 */
 static void create_job_starts_suspended_with_zero_progress_and_notify_flags_3(void **state)
 {
     struct fake_t *t = *state;

@@ -89,7 +89,7 @@ static void get_token_options_while_impersonating_an_admin_succeeds(void **state
     assert_hr(S_OK, t->id->close(t->w, root));
 }
 
-/* C88 */
+/* C88, C97 */
 static void set_helper_token_captures_the_impersonated_users_token(void **state)
 {
     struct fake_t *t = *state;

@@ -594,7 +594,7 @@ static void expect_error(struct fake_t *t, enum bht_error_context ctx, bht_hr co
     assert_true(e.context_description[0] != '\0');
 }
 
-/* C59, C61 */
+/* C59, C61, C65 */
 static void undeclared_http_resource_fails_with_http_404_remote_file(void **state)
 {
     struct fake_t *t = *state;
