@@ -501,6 +501,7 @@ bht_hr fake_state_parse_text(struct bht_fake_world *w, char *text, size_t n, con
 {
     struct reader r;
     struct loaded ld;
+    struct fake_job *j;
     size_t i;
     bht_hr hr;
 
@@ -510,6 +511,9 @@ bht_hr fake_state_parse_text(struct bht_fake_world *w, char *text, size_t n, con
     r.path = name;
     r.err = err;
     r.err_size = err_size;
+    for (j = w->q_head; j; j = j->q_next)
+        if (j->handles) /* replacing the queue would leave those handles dangling */
+            return bad(&r, "the world has open job handles; load the state first");
     if (memchr(text, '\0', n))
         hr = bad(&r, "contains a NUL byte");
     else

@@ -163,6 +163,21 @@ static void a_reloaded_queued_job_runs_to_transferred(void **state)
     t->b->release(t->w, a);
 }
 
+/* loading replaces the queue: refused while handles to its jobs are open */
+static void loading_with_open_job_handles_is_refused(void **state)
+{
+    struct fake_t *t = *state;
+    struct bht_job *a = fake_t_new_job(t);
+    char path[600], err[900];
+
+    fake_t_path(t, path, sizeof path, "q.state");
+    save(t, path);
+    assert_hr(E_INVALIDARG, bht_fake_state_load(t->w, path, err, sizeof err));
+    assert_non_null(strstr(err, "open job handles"));
+    t->b->release(t->w, a);
+    assert_hr(S_OK, bht_fake_state_load(t->w, path, err, sizeof err));
+}
+
 static void a_missing_state_file_is_an_empty_queue(void **state)
 {
     struct fake_t *t = *state;
@@ -290,6 +305,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(round_trip_keeps_jobs_files_states_tokens_errors_and_time),
         T(a_reloaded_queued_job_runs_to_transferred),
+        T(loading_with_open_job_handles_is_refused),
         T(a_missing_state_file_is_an_empty_queue),
         T(saving_into_a_missing_folder_fails_and_names_the_file),
         T(every_truncation_of_a_state_file_is_refused),
