@@ -1,19 +1,12 @@
 /* bitsht CLI: output. People get one line per stage on stderr (and a live bar when
  * stderr is a terminal); --json gets one object on stdout. Nothing here ever receives
  * the password, so nothing here can print it. */
-#define _POSIX_C_SOURCE 200809L /* fileno, isatty, termios */
 #include "output.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#ifdef _WIN32
-#include <io.h>
-#define isatty _isatty
-#define fileno _fileno
-#else
-#include <unistd.h>
-#endif
+#include "terminal.h"
 
 #define BAR_REDRAW_MS 100 /* at most ~10 redraws a second */
 
@@ -22,7 +15,7 @@ void out_init(struct cli_output *out, int json, int quiet)
     memset(out, 0, sizeof *out);
     out->json = json;
     out->quiet = quiet;
-    out->tty = !quiet && isatty(fileno(stderr));
+    out->tty = !quiet && cli_is_terminal(stderr);
 }
 
 static void clear_bar(struct cli_output *out)

@@ -1,17 +1,16 @@
 /* bitsht CLI: password input. The only platform-specific part of the CLI is turning
  * terminal echo off (termios / console mode). */
-#define _POSIX_C_SOURCE 200809L /* fileno, isatty, termios */
+#define _POSIX_C_SOURCE 200809L /* termios */
 #include "password.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "terminal.h"
+
 #ifdef _WIN32
-#include <io.h>
 #include <windows.h>
-#define isatty _isatty
-#define fileno _fileno
 #else
 #include <termios.h>
 #include <unistd.h>
@@ -112,7 +111,7 @@ bht_hr cli_read_password(struct cli_options *o, char *buf, size_t size, char *er
         }
         return S_OK;
     case PASSWORD_NONE:
-        if (!isatty(fileno(stdin))) {
+        if (!cli_is_terminal(stdin)) {
             snprintf(err, err_size,
                      "no password for %s: use --password-stdin or --password-env VAR (standard "
                      "input is not a terminal, so bitsht cannot prompt)", who);
