@@ -85,8 +85,10 @@ static struct bht_fake_world *make_world(const struct bench_dirs *d)
 }
 
 /* Runs count transfers in one world; returns the seconds spent inside bht_run_transfer,
- * or a negative value when a transfer did not succeed. */
-static double run_round(const struct bench_dirs *d, unsigned count)
+ * or a negative value when a transfer did not succeed. *out_growth is the time of the last
+ * tenth of the jobs over the time of the first tenth: about 1 when a job costs the same
+ * however many jobs the world has seen (0 when count < 10). */
+static double run_round(const struct bench_dirs *d, unsigned count, double *out_growth)
 {
     struct bht_fake_world *w = make_world(d);
     struct bht_backend be;
@@ -94,7 +96,8 @@ static double run_round(const struct bench_dirs *d, unsigned count)
     struct bht_request req;
     struct bht_report rep;
     char local[700], password[32];
-    double spent = 0.0;
+    double spent = 0.0, first_tenth = 0.0, last_tenth = 0.0;
+    unsigned tenth = count / 10;
     struct stat sb;
 
     if (!w)
@@ -125,6 +128,10 @@ static double run_round(const struct bench_dirs *d, unsigned count)
         bht_run_transfer(&be, &req, &rep);
         t1 = now_s();
         spent += t1 - t0;
+        if (i < tenth)
+            first_tenth += t1 - t0;
+        else if (i >= count - tenth)
+            last_tenth += t1 - t0;
         if (rep.outcome != BHT_OUTCOME_SUCCESS || stat(local, &sb) != 0 ||
             (unsigned long long)sb.st_size != RESOURCE_SIZE) {
             char hr[64];
@@ -142,6 +149,7 @@ static double run_round(const struct bench_dirs *d, unsigned count)
         spent = -1.0;
     }
     bht_fake_world_free(w);
+    *out_growth = tenth && first_tenth > 0.0 ? last_tenth / first_tenth : 0.0;
     return spent;
 }
 
@@ -187,7 +195,7 @@ int main(int argc, char **argv)
         return 1;
     for (int s = 0; s < n_specs && rc == 0; s++) {
         unsigned count, rounds;
-        double *rates, *spent;
+        double *rates, *spent, *growth;
         char tail;
 
         if (sscanf(specs[s], "%u:%u%c", &count, &rounds, &tail) != 2 || !count || !rounds) {
@@ -197,14 +205,16 @@ int main(int argc, char **argv)
         }
         rates = calloc(rounds, sizeof *rates);
         spent = calloc(rounds, sizeof *spent);
-        if (!rates || !spent) {
+        growth = calloc(rounds, sizeof *growth);
+        if (!rates || !spent || !growth) {
             free(rates);
             free(spent);
+            free(growth);
             rc = 1;
             break;
         }
         for (unsigned r = 0; r < rounds; r++) {
-            double t = run_round(&d, count);
+            double t = run_round(&d, count, &growth[r]);
             if (t <= 0.0) {
                 rc = 1;
                 break;
@@ -219,10 +229,14 @@ int main(int argc, char **argv)
             for (unsigned r = 0; r < rounds; r++)
                 spent[r] = spent[r] * 1e6 / count;
             printf("fake_job_us_%u %.2f us\n", count, median(spent, rounds));
+            if (count >= 100)
+                printf("fake_job_cost_last_vs_first_tenth_%u %.2f ratio\n", count,
+                       median(growth, rounds));
             fflush(stdout);
         }
         free(rates);
         free(spent);
+        free(growth);
     }
     rmdir(d.dest);
     rmdir(d.root);
