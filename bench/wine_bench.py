@@ -310,12 +310,39 @@ def error_latency(wine, srv, work, reps, delay_ms):
     return ok and bool(got["bitsht.exe"])
 
 
+def vanish(wine, srv, work, size=400000, rate=100000, after=150000):
+    """A source that disappears mid-transfer: the server cuts the connection after `after`
+    bytes and answers 404 from then on. When the job goes to ERROR this is one more error
+    latency; Wine 8 was seen to call the short body TRANSFERRED instead, so the figures say
+    which happened and how many bytes the delivered file lacks."""
+    port = srv.server_address[1]
+    local = os.path.join(work, "vanish.bin")
+    if os.path.exists(local):
+        os.remove(local)
+    url = "http://127.0.0.1:%d/vanish/%d?rate=%d&after=%d" % (port, size, rate, after)
+    r = wine.run("bitsht.exe", transfer_args("bitsht.exe", url, local, 120), 180)
+    cuts = [e for e in srv.events.errors_since(r["t0"]) if e[0] <= r["t1"]]
+    print("vanish_exit_code %d code" % r["rc"])
+    if not cuts:
+        say("vanish: the server never cut the connection (exit %d)" % r["rc"])
+        return False
+    if r["rc"] == 1:
+        print("vanish_error_latency_ms %.0f ms" % ((r["t1"] - cuts[0][0]) * 1000.0))
+    elif r["rc"] == 0:
+        got = os.path.getsize(local) if os.path.exists(local) else 0
+        print("vanish_missing_bytes %d bytes" % (size - got))
+        say("vanish: bitsht.exe exited 0 after the source disappeared at byte %d of %d; "
+            "the delivered file has %d bytes" % (after, size, got))
+        os.remove(local)
+    return True
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--build", required=True, help="MinGW build tree with bin/bitsht.exe")
     ap.add_argument("--prefix", required=True, help="Wine prefix, ready (null graphics driver)")
     ap.add_argument("--work", required=True, help="folder for downloaded files")
-    ap.add_argument("--figures", default="wait,error", help="wait,error")
+    ap.add_argument("--figures", default="wait,error,vanish", help="wait,error,vanish")
     ap.add_argument("--wait-reps", type=int, default=3)
     ap.add_argument("--wait-seconds", type=float, default=10.0)
     ap.add_argument("--wait-rate", type=int, default=100000, help="bytes per second")
@@ -345,6 +372,8 @@ def main():
             ok = wait_cpu(wine, srv, a.work, a.wait_reps, a.wait_seconds, a.wait_rate) and ok
         if "error" in figures:
             ok = error_latency(wine, srv, a.work, a.error_reps, a.error_delay_ms) and ok
+        if "vanish" in figures:
+            ok = vanish(wine, srv, a.work) and ok
     finally:
         srv.shutdown()
     return 0 if ok else 1
