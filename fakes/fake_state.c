@@ -393,15 +393,7 @@ static bht_hr read_job_line(struct reader *r, char **f, int n, const struct load
     j->error.context = (enum bht_error_context)v[8];
     j->error.code = (bht_hr)code;
     j->error.file = (int)efile;
-    if (*nfiles) {
-        j->files = calloc((size_t)*nfiles, sizeof(*j->files));
-        if (!j->files) {
-            fake_job_free(j);
-            return bad(r, "out of memory");
-        }
-        j->cap_files = (size_t)*nfiles;
-    }
-    *out = j;
+    *out = j; /* files grow as their records arrive: a count alone allocates nothing */
     return S_OK;
 }
 
@@ -444,6 +436,14 @@ static bht_hr parse_state(struct reader *r, char *text, struct loaded *ld)
             continue;
         }
         if (cur && cur->n_files < nfiles) {
+            if (cur->n_files == cur->cap_files) {
+                size_t cap = cur->cap_files ? 2 * cur->cap_files : 4;
+                struct fake_file *v = realloc(cur->files, cap * sizeof(*v));
+                if (!v)
+                    return bad(r, "out of memory");
+                cur->files = v;
+                cur->cap_files = cap;
+            }
             if ((hr = read_file_line(r, f, n, &cur->files[cur->n_files])) != S_OK)
                 return hr;
             cur->n_files++;

@@ -50,7 +50,7 @@ int fake_t_setup_job(void **state); /* standard world and one new job in t->job 
 int fake_t_teardown(void **state);
 
 /* Replaces the world: the standard cast (plus the restricted folder) and extra lines;
- * "option owner=CORP\\bob" unless extra names another owner. */
+ * "option owner=CORP\bob" unless extra names another owner. */
 void fake_t_world(struct fake_t *t, const char *extra);
 /* dir/name into out (a path in the test's own folder). */
 void fake_t_path(const struct fake_t *t, char *out, size_t size, const char *name);
