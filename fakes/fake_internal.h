@@ -94,6 +94,7 @@ struct fake_file {
     int done;               /* every byte is in the temporary file */
     int renamed;            /* Complete moved it into place (C41: a retry skips it) */
     int opened;             /* the current attempt has connected and checked access */
+    uint64_t on_disk;       /* bytes known to be in the temporary already (not saved) */
 };
 
 struct fake_error {

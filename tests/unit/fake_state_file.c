@@ -178,6 +178,34 @@ static void loading_with_open_job_handles_is_refused(void **state)
     assert_hr(S_OK, bht_fake_state_load(t->w, path, err, sizeof err));
 }
 
+/* saved between connecting and the (instantaneous) bytes: the reloaded job must not write
+ * the file twice */
+static void a_job_saved_just_after_connecting_delivers_the_exact_bytes(void **state)
+{
+    struct fake_t *t = *state;
+    struct bht_job *a = fake_t_new_job(t);
+    enum bht_job_state st;
+    char path[600], local[600], id[BHT_JOB_ID_SIZE];
+
+    fake_t_path(t, path, sizeof path, "q.state");
+    fake_t_path(t, local, sizeof local, "a.bin");
+    assert_hr(S_OK, t->b->add_file(t->w, a, PUBLIC_URL, local));
+    assert_hr(S_OK, t->b->resume(t->w, a));
+    assert_hr(S_OK, t->b->wait(t->w, a, 1000, &st));
+    assert_hr(S_OK, t->b->wait(t->w, a, 1000, &st));
+    assert_state(BHT_JOB_TRANSFERRING, st);
+    t->b->get_id(t->w, a, id);
+    save(t, path);
+    t->b->release(t->w, a);
+    fake_t_world(t, NULL);
+    assert_hr(S_OK, bht_fake_state_load(t->w, path, NULL, 0));
+    a = open_id(t, id);
+    assert_state(BHT_JOB_TRANSFERRED, fake_t_run(t, a));
+    assert_hr(S_OK, t->b->complete(t->w, a));
+    assert_true(fake_t_file_is_pattern(local, PUBLIC_SIZE));
+    t->b->release(t->w, a);
+}
+
 static void a_missing_state_file_is_an_empty_queue(void **state)
 {
     struct fake_t *t = *state;
@@ -305,6 +333,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(round_trip_keeps_jobs_files_states_tokens_errors_and_time),
         T(a_reloaded_queued_job_runs_to_transferred),
+        T(a_job_saved_just_after_connecting_delivers_the_exact_bytes),
         T(loading_with_open_job_handles_is_refused),
         T(a_missing_state_file_is_an_empty_queue),
         T(saving_into_a_missing_folder_fails_and_names_the_file),
