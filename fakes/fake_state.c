@@ -541,8 +541,13 @@ bht_hr bht_fake_state_load(struct bht_fake_world *w, const char *path, char *err
     if (!w || !path)
         return E_INVALIDARG;
     fp = fopen(path, "rb");
-    if (!fp)
-        return errno == ENOENT ? S_OK : fake_fs_hr_from_errno(errno); /* no file: no jobs */
+    if (!fp) {
+        if (errno == ENOENT)
+            return S_OK; /* no file yet: no jobs */
+        if (err && err_size)
+            snprintf(err, err_size, "%s: cannot read (%s)", path, strerror(errno));
+        return fake_fs_hr_from_errno(errno);
+    }
     for (;;) {
         size_t k;
         if (cap - n < 4096) {
