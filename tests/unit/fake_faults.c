@@ -128,6 +128,33 @@ static void advancing_the_clock_costs_nothing_when_idle(void **state)
     assert_int_equal(t->b->clock_ms(t->w), 24u * 3600u * 1000u);
 }
 
+/* One clock for the world: waiting on one job moves every job (BITS runs them all). */
+static void waiting_on_one_job_moves_every_job_on_the_same_clock(void **state)
+{
+    struct fake_t *t = *state;
+    struct bht_job *other;
+    struct bht_progress p;
+    char a[600], b[600];
+
+    fake_t_world(t, "resource https://cdn.example/slow size=3000 rate=1000\n"
+                    "resource https://cdn.example/slower size=3000 rate=500\n");
+    t->job = fake_t_new_job(t);
+    other = fake_t_new_job(t);
+    fake_t_path(t, a, sizeof a, "a.bin");
+    fake_t_path(t, b, sizeof b, "b.bin");
+    assert_hr(S_OK, t->b->add_file(t->w, t->job, "https://cdn.example/slow", a));
+    assert_hr(S_OK, t->b->add_file(t->w, other, "https://cdn.example/slower", b));
+    assert_hr(S_OK, t->b->resume(t->w, t->job));
+    assert_hr(S_OK, t->b->resume(t->w, other));
+    assert_state(BHT_JOB_TRANSFERRED, fake_t_run(t, t->job));
+    assert_int_equal(bht_fake_now_ms(t->w), 3000);
+    assert_hr(S_OK, t->b->get_progress(t->w, other, &p));
+    assert_int_equal(p.bytes_transferred, 1500);
+    assert_state(BHT_JOB_TRANSFERRED, fake_t_run(t, other));
+    assert_int_equal(bht_fake_now_ms(t->w), 6000);
+    t->b->release(t->w, other);
+}
+
 /* The benchmark's shape: finished jobs leave every list, so the 300th job costs what
  * the first did. Checked by counts, not by timing. */
 static void finished_jobs_leave_the_queue_and_the_log_stays_bounded(void **state)
@@ -167,6 +194,7 @@ int main(void)
         T(every_op_has_a_name),
         T(both_ops_structs_pass_the_layer_checks),
         T(advancing_the_clock_costs_nothing_when_idle),
+        T(waiting_on_one_job_moves_every_job_on_the_same_clock),
         T(finished_jobs_leave_the_queue_and_the_log_stays_bounded),
     };
     return cmocka_run_group_tests_name("fake_faults", tests, NULL, NULL);
