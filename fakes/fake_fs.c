@@ -36,6 +36,8 @@ bht_hr fake_fs_hr_from_errno(int err)
         return E_ACCESSDENIED;
     case EBUSY:
         return BHT_E_SHARING_VIOLATION;
+    case EEXIST:
+        return BHT_HR_FROM_WIN32(183); /* ERROR_ALREADY_EXISTS */
     case ENOMEM:
         return E_OUTOFMEMORY;
     case ENAMETOOLONG:
@@ -89,8 +91,13 @@ bht_hr fake_fs_replace(const char *from, const char *to)
     if (FAKE_UNLINK(to) != 0 && errno != ENOENT && errno != EISDIR && errno != EACCES &&
         errno != EPERM)
         return fake_fs_hr_from_errno(errno);
-    if (rename(from, to) != 0)
-        return fake_fs_hr_from_errno(errno);
+    if (rename(from, to) != 0) {
+        int err = errno;
+        /* A directory in the way: C libraries disagree (glibc EISDIR, Wine's msvcrt
+         * EEXIST); the fake answers E_ACCESSDENIED everywhere, the code C41 names first
+         * (what Windows' MoveFileEx gives here is our reading, unverified). */
+        return fake_fs_is_dir(to) ? E_ACCESSDENIED : fake_fs_hr_from_errno(err);
+    }
     return S_OK;
 }
 
