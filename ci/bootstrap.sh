@@ -58,7 +58,7 @@ archs=(x86_64)
 
 need_cmocka=0
 for a in "${archs[@]}"; do
-    [ -f "$cache/cmocka-mingw/$a/.complete" ] || need_cmocka=1
+    "$repo/ci/build-cmocka-mingw.sh" --is-current "$a" || need_cmocka=1
 done
 if [ "$need_cmocka" -eq 0 ]; then
     log "CMocka for MinGW: cached in .cache/cmocka-mingw (${archs[*]})"
