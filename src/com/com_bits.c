@@ -90,6 +90,15 @@ fail:
     return hr;
 }
 
+/* A NULL string for a BITS [in, string] argument. The out-of-process proxy refuses it with
+ * RPC_X_NULL_REF_POINTER (C03, C19; measured on Wine 8), so the backend answers the same
+ * without making the call: on Wine 8 the proxy raises and catches an RPC exception for it,
+ * and a later longjmp in the same process (cmocka's skip/fail) then crashes (measured). */
+static HRESULT null_ref_pointer(void)
+{
+    return HRESULT_FROM_WIN32(RPC_X_NULL_REF_POINTER);
+}
+
 void bht_com_job_notifications(const struct bht_job *job, long *out_transferred,
                                long *out_error)
 {
@@ -106,6 +115,8 @@ static bht_hr com_create_job(void *ctx, const char *display_name, struct bht_job
     HRESULT hr;
 
     *out_job = NULL;
+    if (!display_name)
+        return null_ref_pointer();
     hr = bht_utf8_to_utf16(display_name, &name);
     if (FAILED(hr))
         return hr;
@@ -164,6 +175,8 @@ static bht_hr com_add_file(void *ctx, struct bht_job *job, const char *remote,
     HRESULT hr;
 
     (void)ctx;
+    if (!remote || !local)
+        return null_ref_pointer();
     hr = bht_utf8_to_utf16(remote, &wremote);
     if (SUCCEEDED(hr))
         hr = bht_utf8_to_utf16(local, &wlocal);
