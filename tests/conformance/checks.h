@@ -21,6 +21,7 @@ extern const struct conf_registered conf_checks_errors[];
 extern const struct conf_registered conf_checks_properties[];
 extern const struct conf_registered conf_checks_tokens[];
 extern const struct conf_registered conf_checks_identity[];
+extern const struct conf_registered conf_checks_last[]; /* last: see the file */
 extern const struct conf_registered conf_checks_replay[]; /* empty unless linked with the fake */
 
 #endif

@@ -65,24 +65,6 @@ static void add_file_relative_remote_name_gives_e_invalidarg(void **state)
                                                     conf_path(t, "rel.bin", local))); /* C18 */
 }
 
-static void add_file_null_remote_is_refused_by_the_proxy(void **state)
-{
-    struct bht_under_test *t = *state;
-    char local[CONF_PATH_SIZE];
-
-    CHECK_HR(t, BHT_E_RPC_NULL_REF_POINTER,
-             t->bits->add_file(t->ctx, t->job, NULL, conf_path(t, "null.bin", local))); /* C19 */
-}
-
-static void add_file_null_local_is_refused_by_the_proxy(void **state)
-{
-    struct bht_under_test *t = *state;
-    char url[CONF_URL_SIZE];
-
-    CHECK_HR(t, BHT_E_RPC_NULL_REF_POINTER,
-             t->bits->add_file(t->ctx, t->job, conf_url(t, CONF_HTTP_FILE_1000, url), NULL));
-}
-
 static void add_file_to_transferred_job_keeps_it_transferred(void **state)
 {
     struct bht_under_test *t = *state;
@@ -156,8 +138,6 @@ const struct conf_registered conf_checks_add_file[] = {
     CONF_REGISTER(add_file_relative_local_name_gives_e_invalidarg),
     CONF_REGISTER(add_file_ftp_scheme_gives_e_invalidarg),
     CONF_REGISTER(add_file_relative_remote_name_gives_e_invalidarg),
-    CONF_REGISTER(add_file_null_remote_is_refused_by_the_proxy),
-    CONF_REGISTER(add_file_null_local_is_refused_by_the_proxy),
     CONF_REGISTER(add_file_to_transferred_job_keeps_it_transferred),
     CONF_REGISTER(add_file_after_complete_gives_bg_e_invalid_state),
     CONF_REGISTER(add_file_after_cancel_gives_bg_e_invalid_state),

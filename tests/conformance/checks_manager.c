@@ -62,15 +62,6 @@ static void create_job_rejects_name_longer_than_256_chars(void **state)
     assert_null(job);
 }
 
-static void create_job_with_null_name_is_refused_by_the_proxy(void **state)
-{
-    struct bht_under_test *t = *state;
-    struct bht_job *job = NULL;
-
-    CHECK_HR(t, BHT_E_RPC_NULL_REF_POINTER, t->bits->create_job(t->ctx, NULL, &job)); /* C03 */
-    assert_null(job);
-}
-
 static void open_job_finds_a_created_job(void **state)
 {
     struct bht_under_test *t = *state;
@@ -191,7 +182,6 @@ const struct conf_registered conf_checks_manager[] = {
     CONF_REGISTER(new_jobs_get_distinct_guids),
     CONF_REGISTER(create_job_accepts_name_of_256_chars),
     CONF_REGISTER(create_job_rejects_name_longer_than_256_chars),
-    CONF_REGISTER(create_job_with_null_name_is_refused_by_the_proxy),
     CONF_REGISTER(open_job_finds_a_created_job),
     CONF_REGISTER(open_job_of_unknown_guid_gives_bg_e_not_found),
     CONF_REGISTER(open_job_of_cancelled_job_gives_bg_e_not_found),

@@ -71,20 +71,29 @@ static void progress_of_inflight_download_grows(void **state)
     struct bht_under_test *t = *state;
     char url[CONF_URL_SIZE];
     struct bht_progress p;
-    enum bht_job_state st;
+    enum bht_job_state st = BHT_JOB_QUEUED;
+    unsigned samples;
 
     conf_add(t, t->job, conf_url(t, CONF_HTTP_SLOW, url), "slow.bin");
     CHECK_HR(t, S_OK, t->bits->resume(t->ctx, t->job));
-    CHECK_STATE(t, BHT_JOB_TRANSFERRING,
-                conf_settle(t, t->job, CONF_SETTLE_MS, 1u << BHT_JOB_TRANSFERRING));
-    /* Let some bytes arrive: wait on the backend's clock for a change or 1.5 s. */
-    (void)t->bits->wait(t->ctx, t->job, 1500, &st);
-    p = progress(t);
-    /* C57/jobprogress: bytes are counted as they arrive, never beyond the file */
-    if (p.bytes_transferred == 0 || p.bytes_transferred >= 65536)
-        fail_msg("bytes transferred while in flight: %llu",
-                 (unsigned long long)p.bytes_transferred);
-    CHECK_U64(t, 0, p.files_transferred);
+    /* Sample while the job is in flight (at most 40 x 250 ms on the backend's clock). */
+    for (samples = 0; samples < 40; samples++) {
+        (void)t->bits->wait(t->ctx, t->job, 250, &st);
+        p = progress(t);
+        if (!(CONF_INFLIGHT_MASK & (1u << st)))
+            break;
+        if (p.bytes_transferred > 0) {
+            /* C57/jobprogress: counted as they arrive, never beyond the file */
+            if (p.bytes_transferred >= 20480)
+                fail_msg("bytes transferred while in flight: %llu",
+                         (unsigned long long)p.bytes_transferred);
+            CHECK_U64(t, 0, p.files_transferred);
+            return;
+        }
+    }
+    /* Measured on Wine 8: a job may sit in CONNECTING for its whole body (see
+     * checks_states.c), leaving no in-flight sample with bytes. */
+    conf_skip(t, "no in-flight sample showed partial progress (the job left flight first)");
 }
 
 const struct conf_registered conf_checks_progress[] = {

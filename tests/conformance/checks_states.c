@@ -4,14 +4,20 @@
 #include "checks.h"
 #include "fixture_world.h"
 
-/* A job moving bytes for a while (the slow resource): CONNECTING or TRANSFERRING. */
+/* A job on the slow resource, in flight: CONNECTING or TRANSFERRING. (Measured on Wine
+ * 8: after an earlier in-flight job was cancelled, the next HTTP job can stay CONNECTING
+ * for its whole body and go straight to TRANSFERRED; both count as in flight here.) */
 static enum bht_job_state start_slow_transfer(struct bht_under_test *t)
 {
     char url[CONF_URL_SIZE];
+    enum bht_job_state st;
 
     conf_add(t, t->job, conf_url(t, CONF_HTTP_SLOW, url), "slow.bin");
     CHECK_HR(t, S_OK, t->bits->resume(t->ctx, t->job));
-    return conf_settle(t, t->job, CONF_SETTLE_MS, 1u << BHT_JOB_TRANSFERRING);
+    st = conf_settle(t, t->job, CONF_SETTLE_MS, CONF_MOVING_MASK);
+    if (!(CONF_MOVING_MASK & (1u << st)))
+        fail_msg("the slow download is not in flight: %s", bht_job_state_name(st));
+    return st;
 }
 
 static void resume_on_empty_job_fails_with_bg_e_empty(void **state)
@@ -50,7 +56,6 @@ static void resume_on_inflight_job_is_s_ok_and_changes_nothing(void **state)
     struct bht_under_test *t = *state;
     enum bht_job_state st = start_slow_transfer(t);
 
-    CHECK_STATE(t, BHT_JOB_TRANSFERRING, st);
     CHECK_HR(t, S_OK, t->bits->resume(t->ctx, t->job)); /* C29 */
     st = conf_state(t, t->job);
     if (st != BHT_JOB_TRANSFERRING && st != BHT_JOB_QUEUED && st != BHT_JOB_CONNECTING)
@@ -126,7 +131,7 @@ static void suspend_inflight_job_suspends_it(void **state)
 {
     struct bht_under_test *t = *state;
 
-    CHECK_STATE(t, BHT_JOB_TRANSFERRING, start_slow_transfer(t));
+    (void)start_slow_transfer(t);
     CHECK_HR_DIV(t, S_OK, t->bits->suspend(t->ctx, t->job)); /* C34 */
     CHECK_STATE(t, BHT_JOB_SUSPENDED, conf_state(t, t->job));
 }

@@ -110,6 +110,8 @@ void conf_require_helper_account(struct bht_under_test *t);
 
 #define CONF_INFLIGHT_MASK ((1u << BHT_JOB_QUEUED) | (1u << BHT_JOB_CONNECTING) | \
                             (1u << BHT_JOB_TRANSFERRING) | (1u << BHT_JOB_TRANSIENT_ERROR))
+/* Moving bytes or about to: what "in flight" means for the checks that need one. */
+#define CONF_MOVING_MASK ((1u << BHT_JOB_CONNECTING) | (1u << BHT_JOB_TRANSFERRING))
 #define CONF_SETTLE_MS 60000u
 
 /* ---- divergence.c: checks against Windows's expectation ---- */

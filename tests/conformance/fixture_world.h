@@ -14,8 +14,8 @@
 #define CONF_HTTP_403 "/status/403"
 #define CONF_HTTP_500 "/status/500"
 #define CONF_HTTP_STATUS_BODY_SIZE 11
-/* GET /slow/<n>: n bytes, 256 bytes every 100 ms: stays in flight for a while. */
-#define CONF_HTTP_SLOW "/slow/65536"
+/* GET /slow/<n>: n bytes, 256 bytes every 100 ms: in flight for 8 s. */
+#define CONF_HTTP_SLOW "/slow/20480"
 /* Nothing listens on port 1 of the loopback: the connection is refused (C63). */
 #define CONF_URL_REFUSED "http://127.0.0.1:1/refused"
 
@@ -34,7 +34,7 @@
     "resource %s" CONF_HTTP_404 " size=11 fail=0x80190194\n"                     \
     "resource %s" CONF_HTTP_403 " size=11 fail=0x80190193\n"                     \
     "resource %s" CONF_HTTP_500 " size=11 fail=0x801901F4\n"                     \
-    "resource %s" CONF_HTTP_SLOW " size=65536 rate=2560\n"                       \
+    "resource %s" CONF_HTTP_SLOW " size=20480 rate=2560\n"                       \
     "resource " CONF_URL_REFUSED " transient=1000000\n"
 
 #endif

@@ -39,6 +39,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 return kind, n
         return None, 0
 
+    def end_headers(self):
+        # No keep-alive: a client that abandons a /slow body (Cancel) must not leave a
+        # half-read connection in its pool for the next request to queue behind.
+        self.send_header("Connection", "close")
+        self.close_connection = True
+        super().end_headers()
+
     def _answer(self, with_body):
         kind, n = self._route()
         if kind is None:

@@ -14,6 +14,7 @@ static const struct conf_registered *const tables[] = {
 #ifdef CONF_WITH_REPLAY
     conf_checks_replay,
 #endif
+    conf_checks_last, /* last (checks_last.c says why) */
 };
 
 int main(void)

@@ -6,19 +6,23 @@
  * count as one "in flight" class: a real service moves through them at its own pace), flags,
  * error context/code/file, enumeration, files seen on disk, and byte counts when the job
  * was not in flight. A run of waits is replayed as one: wait until the recorded final
- * state (or an act-now state). The first mismatch of a check ends that check's replay. */
+ * state (or an act-now state). The first mismatch of a check ends that check's replay.
+ * Checks listed in bht_replay_divergences may mismatch (known); if they replay clean the
+ * entry is stale, which counts as a failure like an unlisted mismatch. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "checks.h"
+#include "divergences.h"
 #include "fake_world.h"
 #include "fake_world_setup.h"
 #include "fixture_world.h"
 #include "trace.h"
 
 #define MAX_HANDLES 128
+#define FAILED_HR(hr) ((hr) < 0)
 #define VAL_SIZE 4096
 
 struct rec {
@@ -27,6 +31,7 @@ struct rec {
     char op[40];
     long long job, n1, len, num_out, state, bt, bx, ft, fx, ctx;
     int has_state, has_num_out, has_progress, has_ctx, has_str_out;
+    int a1_null, a2_null; /* the argument was NULL (JSON null) */
     char a1[VAL_SIZE], a2[VAL_SIZE], str_out[VAL_SIZE], code[16], remote[VAL_SIZE];
     bht_hr hr;
 };
@@ -79,6 +84,10 @@ static int parse_line(const char *p, struct rec *r)
                 return 0;
         } else if (!strncmp(p, "null", 4)) {
             p += 4;
+            if (!strcmp(key, "a1"))
+                r->a1_null = 1;
+            else if (!strcmp(key, "a2"))
+                r->a2_null = 1;
         } else {
             char *end;
             num = strtoll(p, &end, 10);
@@ -264,7 +273,7 @@ static void replay_one(struct replay *rp, const struct rec *r)
             memset(buf, 'n', (size_t)r->len);
             buf[r->len] = '\0';
         }
-        hr = rp->bits->create_job(rp->w, r->len ? buf : r->a1, &newjob);
+        hr = rp->bits->create_job(rp->w, r->len ? buf : r->a1_null ? NULL : r->a1, &newjob);
         compare_hr(rp, r, hr);
         if (hr == S_OK && r->num_out > 0 && r->num_out <= MAX_HANDLES)
             rp->jobs[r->num_out] = newjob;
@@ -294,8 +303,8 @@ static void replay_one(struct replay *rp, const struct rec *r)
             expand(rp, r->a1, a1, sizeof(a1));
         }
         expand(rp, r->a2, a2, sizeof(a2));
-        compare_hr(rp, r, rp->bits->add_file(rp->w, job, r->a1[0] || r->len ? a1 : NULL,
-                                             r->a2[0] ? a2 : NULL));
+        compare_hr(rp, r, rp->bits->add_file(rp->w, job, r->a1_null ? NULL : a1,
+                                             r->a2_null ? NULL : a2));
     } else if (!strcmp(op, "set_priority")) {
         compare_hr(rp, r, rp->bits->set_priority(rp->w, job, (enum bht_priority)r->n1));
     } else if (!strcmp(op, "set_notify_flags")) {
@@ -318,8 +327,17 @@ static void replay_one(struct replay *rp, const struct rec *r)
         rp->bits->free_mem(rp->w, sid);
     } else if (!strcmp(op, "get_state")) {
         enum bht_job_state st = POISON_STATE;
+        unsigned rounds;
         hr = rp->bits->get_state(rp->w, job, &st);
         compare_hr(rp, r, hr);
+        /* The real service moved on by itself between two calls (a local copy can finish
+         * before the next GetState); the fake moves only when waited on: let it catch up,
+         * from an in-flight state only. */
+        for (rounds = 0; hr == S_OK && r->has_state && !same_state(r->state, st) &&
+                         in_flight(st) && rounds < 64;
+             rounds++)
+            if (FAILED_HR(rp->bits->wait(rp->w, job, CONF_SETTLE_MS, &st)))
+                break;
         if (!rp->failed && r->has_state && !same_state(r->state, st))
             mismatch(rp, r, "state expected %s, got %s",
                      bht_job_state_name((enum bht_job_state)r->state), bht_job_state_name(st));
@@ -464,6 +482,16 @@ static void replay_check(struct replay *rp, const struct rec *recs, size_t n, co
     conf_remove_tree(rp->dir);
 }
 
+static const char *replay_divergence(const char *check)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(bht_replay_divergences) / sizeof(bht_replay_divergences[0]); i++)
+        if (!strcmp(bht_replay_divergences[i].check, check))
+            return bht_replay_divergences[i].reason;
+    return NULL;
+}
+
 int conf_replay_file_in(const char *path, const char *dir, FILE *out, unsigned *out_ops)
 {
     FILE *f = fopen(path, "rb");
@@ -499,12 +527,18 @@ int conf_replay_file_in(const char *path, const char *dir, FILE *out, unsigned *
     rp.path = path;
     rp.out = out;
     for (start = 0; start < n; start = i) {
+        const char *known = replay_divergence(recs[start].check);
         for (i = start + 1; i < n && strcmp(recs[i].check, recs[start].check) == 0 &&
                             strcmp(recs[i].op, "begin") != 0;
              i++)
             ;
         replay_check(&rp, recs + start, i - start, dir, ++serial);
-        mismatches += rp.failed;
+        if (known && rp.failed)
+            fprintf(out, "replay: known mismatch in %s: %s\n", recs[start].check, known);
+        else if (known)
+            fprintf(out, "replay: STALE replay divergence for %s (it replays clean): %s\n",
+                    recs[start].check, known);
+        mismatches += known ? !rp.failed : rp.failed;
     }
     *out_ops = rp.ops;
     free(recs);
