@@ -5,7 +5,8 @@
  *   BHT-CONFORMANCE KNOWN <check> <backend> | <reason> | <what was got>
  *   BHT-CONFORMANCE STALE <check> <backend> | <reason> | <what was got>
  *   BHT-CONFORMANCE SKIP <check> <backend> | <reason>
- * A KNOWN check ends as skipped (cmocka); STALE fails. */
+ *   BHT-CONFORMANCE FAIL <check> <backend> | <file:line: what was expected and got>
+ * A KNOWN check ends as skipped (cmocka); STALE and FAIL fail. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -76,6 +77,17 @@ static void describe_u64(char *out, size_t size, const char *what, uint64_t expe
              ")", what, expected, expected, got, got);
 }
 
+/* cmocka's XML keeps only its own "Failure!" line: the runner takes the text from here. */
+static void fail_check(struct bht_under_test *t, const char *msg, const char *file, int line)
+{
+    const char *base = strrchr(file, '/');
+    char where[700];
+
+    snprintf(where, sizeof(where), "%s:%d: %s", base ? base + 1 : file, line, msg);
+    verdict_line("FAIL", t, where, NULL);
+    fail_msg("%s", where);
+}
+
 void conf_check_hr(struct bht_under_test *t, bht_hr expected, bht_hr got, const char *what,
                    const char *file, int line)
 {
@@ -84,8 +96,7 @@ void conf_check_hr(struct bht_under_test *t, bht_hr expected, bht_hr got, const 
     if (expected == got)
         return;
     describe_hr(msg, sizeof(msg), what, expected, got);
-    (void)t;
-    fail_msg("%s:%d: %s", file, line, msg);
+    fail_check(t, msg, file, line);
 }
 
 void conf_check_u64(struct bht_under_test *t, uint64_t expected, uint64_t got,
@@ -96,8 +107,7 @@ void conf_check_u64(struct bht_under_test *t, uint64_t expected, uint64_t got,
     if (expected == got)
         return;
     describe_u64(msg, sizeof(msg), what, expected, got);
-    (void)t;
-    fail_msg("%s:%d: %s", file, line, msg);
+    fail_check(t, msg, file, line);
 }
 
 /* The todo_wine rule: a listed check that matches is stale, one that mismatches is known;
@@ -109,7 +119,7 @@ static void judge_div(struct bht_under_test *t, int matches, const char *msg, co
 
     if (!d) {
         if (!matches)
-            fail_msg("%s:%d: %s", file, line, msg);
+            fail_check(t, msg, file, line);
         return;
     }
     t->divergence_seen = 1;

@@ -23,7 +23,7 @@ import time
 import xml.etree.ElementTree as ET
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-VERDICT = re.compile(r"^BHT-CONFORMANCE (KNOWN|STALE|SKIP) (\S+) (\S+) \| (.*)$")
+VERDICT = re.compile(r"^BHT-CONFORMANCE (KNOWN|STALE|SKIP|FAIL) (\S+) (\S+) \| (.*)$")
 
 
 def wine_path(path):
@@ -61,6 +61,8 @@ def annotate_xml(xml_path, verdicts, where):
                 failure.set("message", "STALE: " + v[2])
             elif failure is not None:
                 counts["failed"] += 1
+                if v and v[0] == "FAIL":
+                    failure.set("message", v[2])
             elif skipped is not None:
                 if v and v[0] == "KNOWN":
                     counts["known"] += 1
@@ -116,7 +118,8 @@ def main():
             m = VERDICT.match(line.rstrip("\r\n"))
             if m:
                 kind, check, backend, rest = m.groups()
-                verdicts[check] = (kind, backend, rest)
+                if check not in verdicts or verdicts[check][0] != "FAIL":
+                    verdicts[check] = (kind, backend, rest)  # a check's first failure
         rc = proc.wait()
     finally:
         if server:
