@@ -116,7 +116,7 @@ run_workflow() {
         if compgen -G "$results/$preset/cmocka/*.xml" >/dev/null; then
             detail+="; cmocka cases: $(junit_counts "$results/$preset/cmocka"/*.xml)"
         fi
-    elif [ "$preset" = mingw32 ]; then
+    elif [ "$preset" = mingw32 ] && [ $rc -eq 0 ]; then
         detail="compiled and linked (not run: needs 32-bit Wine)"
     else
         detail="no test results (configure or build failed: see results/logs/$preset.log)"

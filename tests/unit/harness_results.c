@@ -19,8 +19,8 @@ static const char *xml_file_setting(void)
     const char *path = getenv("CMOCKA_XML_FILE");
 
     if (path == NULL)
-        fail_msg("CMOCKA_XML_FILE is not set: run this program through ctest "
-                 "(bht_add_cmocka_test sets it per test)");
+        fail_msg("%s", "CMOCKA_XML_FILE is not set: run this program through ctest "
+                       "(bht_add_cmocka_test sets it per test)");
     return path;
 }
 
