@@ -41,7 +41,6 @@ bht_hr bht_com_backend_open(struct bht_backend *out)
     bits = calloc(1, sizeof *bits);
     if (!bits)
         return E_OUTOFMEMORY;
-    bits->thread_id = GetCurrentThreadId();
 
     /* An STA, like Microsoft's helper-token sample: the callback arrives through the
      * message queue that wait pumps. A host thread already in the MTA keeps it

@@ -14,7 +14,6 @@ struct bht_com_bits {
      * obtains gets IMPERSONATE + dynamic cloaking through CoSetProxyBlanket (§3.4 rule 1). */
     int blanket_per_proxy;
     int com_initialized; /* CoInitializeEx succeeded here: close calls CoUninitialize */
-    DWORD thread_id;     /* the apartment's thread; the ops are called on it only */
 };
 
 extern const struct bht_bits_ops bht_com_bits_ops;

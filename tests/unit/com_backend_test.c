@@ -416,6 +416,30 @@ static void enum_jobs_keeps_only_the_prefix(void **state)
     assert_int_equal(seen_other, 0);
 }
 
+/* C108, §3.4 rule 1: a second open in the same process finds security already chosen
+ * (Windows: RPC_E_TOO_LATE, so the backend secures each proxy itself; Wine's
+ * CoInitializeSecurity is a stub that always says S_OK) and still reaches BITS. */
+static void second_open_in_the_same_process_still_reaches_bits(void **state)
+{
+    struct fixture *fx = *state;
+    struct bht_backend second;
+    struct bht_job *job = NULL;
+    enum bht_job_state st = (enum bht_job_state)0x7777;
+    char name[96];
+
+    assert_hr(S_OK, bht_com_backend_open(&second));
+    assert_int_equal(((struct bht_com_bits *)second.bits_ctx)->blanket_per_proxy,
+                     fx->wine ? 0 : 1);
+    snprintf(name, sizeof name, "%ssecond", fx->prefix);
+    assert_hr(S_OK, second.bits->create_job(second.bits_ctx, name, &job));
+    assert_hr(S_OK, second.bits->get_state(second.bits_ctx, job, &st));
+    assert_int_equal(st, BHT_JOB_SUSPENDED);
+    assert_hr(S_OK, second.bits->cancel(second.bits_ctx, job));
+    second.bits->release(second.bits_ctx, job);
+    bht_com_backend_close(&second);
+    assert_null(second.bits_ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -439,6 +463,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(implicit_credentials_are_accepted, job_setup,
                                         job_teardown),
         cmocka_unit_test_setup_teardown(enum_jobs_keeps_only_the_prefix, job_setup, job_teardown),
+        cmocka_unit_test(second_open_in_the_same_process_still_reaches_bits),
     };
 
     return cmocka_run_group_tests_name("unit_com_backend", tests, group_setup, group_teardown);
