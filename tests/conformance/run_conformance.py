@@ -4,7 +4,8 @@
   run_conformance.py --results DIR --name NAME [--emulator ci/wine-run] -- PROGRAM
 
 - starts http_server.py on 127.0.0.1 (a free port) and passes its base URL in
-  BHT_CONFORMANCE_HTTP, unless that is set already; stops it afterwards;
+  BHT_CONFORMANCE_HTTP, unless that is set already or --no-http (fake runs); stops it
+  afterwards;
 - has cmocka write JUnit XML to DIR/NAME-<where>.xml (<where>: native, wine, windows);
 - collects the suite's "BHT-CONFORMANCE KNOWN|STALE|SKIP" lines and writes them into that
   XML (cmocka's <skipped/> has no text): a known divergence becomes
@@ -84,6 +85,8 @@ def main():
     ap.add_argument("--name", required=True)
     ap.add_argument("--platform", default="")
     ap.add_argument("--emulator", default="")
+    ap.add_argument("--no-http", action="store_true",
+                    help="start no HTTP server (the fake declares its resources itself)")
     ap.add_argument("program", nargs="+")
     args = ap.parse_args()
 
@@ -104,7 +107,7 @@ def main():
     if env.get("BHT_CONFORMANCE_RECORD") == "1":
         env["BHT_CONFORMANCE_TRACE"] = topath(base + ".trace.jsonl")
     server = None
-    if not env.get("BHT_CONFORMANCE_HTTP"):
+    if not env.get("BHT_CONFORMANCE_HTTP") and not args.no_http:
         server, env["BHT_CONFORMANCE_HTTP"] = start_server()
 
     cmd = ([args.emulator] if args.emulator else []) + args.program
