@@ -21,6 +21,10 @@
  * that fails is seen only by polling, and the issue asks for errors within about 1 s. */
 #define BHT_COM_POLL_MS 200u
 
+/* How long cancel waits for BITS's Cancel call to return before it answers ERROR_TIMEOUT
+ * and leaves the call running on its own thread. */
+#define BHT_COM_CANCEL_WAIT_MS 3000u
+
 /* 100-ns intervals between 1601-01-01 (FILETIME) and 1970-01-01 */
 #define BHT_FILETIME_UNIX_EPOCH 116444736000000000ULL
 
@@ -492,10 +496,115 @@ static bht_hr com_complete(void *ctx, struct bht_job *job)
     return IBackgroundCopyJob_Complete(job->job);
 }
 
+/* One Cancel call made on a thread of its own. Shared by the caller and that thread (refs),
+ * because the thread may outlive the caller's wait. */
+struct cancel_call {
+    LONG refs;
+    IStream *marshalled_job; /* the job, marshalled for the thread's apartment */
+    int blanket_per_proxy;
+    HANDLE done;
+    HRESULT hr;
+};
+
+static void cancel_call_release(struct cancel_call *call)
+{
+    if (InterlockedDecrement(&call->refs) == 0) {
+        CloseHandle(call->done);
+        free(call);
+    }
+}
+
+static DWORD WINAPI cancel_thread(void *arg)
+{
+    struct cancel_call *call = arg;
+    struct bht_com_bits secure = { NULL, 0, 0 };
+    IBackgroundCopyJob *job = NULL;
+    HRESULT hr;
+
+    hr = CoInitializeEx(NULL, COINIT_MULTITHREADED);
+    if (FAILED(hr)) {
+        IStream_Release(call->marshalled_job); /* no apartment to unmarshal into */
+    } else {
+        hr = CoGetInterfaceAndReleaseStream(call->marshalled_job, &IID_IBackgroundCopyJob,
+                                            (void **)&job);
+        secure.blanket_per_proxy = call->blanket_per_proxy;
+        if (SUCCEEDED(hr))
+            hr = bht_com_secure_proxy(&secure, (IUnknown *)job);
+        if (SUCCEEDED(hr))
+            hr = IBackgroundCopyJob_Cancel(job);
+        if (job)
+            IBackgroundCopyJob_Release(job);
+        CoUninitialize();
+    }
+    call->hr = hr;
+    SetEvent(call->done);
+    cancel_call_release(call);
+    return 0;
+}
+
+/* Waits for call to finish for at most timeout_ms, pumping this apartment's messages. */
+static int wait_for_call(struct cancel_call *call, DWORD timeout_ms)
+{
+    ULONGLONG start = GetTickCount64();
+
+    for (;;) {
+        ULONGLONG elapsed = GetTickCount64() - start;
+        DWORD r;
+
+        if (elapsed >= timeout_ms)
+            return 0;
+        r = MsgWaitForMultipleObjectsEx(1, &call->done, (DWORD)(timeout_ms - elapsed),
+                                        QS_ALLINPUT, MWMO_INPUTAVAILABLE);
+        if (r == WAIT_OBJECT_0)
+            return 1;
+        if (r == WAIT_OBJECT_0 + 1)
+            pump_messages();
+        else if (r == WAIT_FAILED)
+            return 0;
+    }
+}
+
 static bht_hr com_cancel(void *ctx, struct bht_job *job)
 {
-    (void)ctx;
-    return IBackgroundCopyJob_Cancel(job->job);
+    struct bht_com_bits *bits = com_ctx(ctx);
+    struct cancel_call *call;
+    HANDLE thread;
+    HRESULT hr;
+
+    /* Wine's Cancel of a job in the middle of an HTTP download returns only when the
+     * download has ended (measured: a stalled server keeps it blocked for good), so the
+     * call runs on its own thread and the caller waits a bounded time. Windows returns at
+     * once and this is just a detour. */
+    call = calloc(1, sizeof *call);
+    if (!call)
+        return E_OUTOFMEMORY;
+    call->refs = 2;
+    call->blanket_per_proxy = bits->blanket_per_proxy;
+    call->done = CreateEventW(NULL, TRUE, FALSE, NULL);
+    hr = call->done ? S_OK : HRESULT_FROM_WIN32(GetLastError());
+    if (SUCCEEDED(hr))
+        hr = CoMarshalInterThreadInterfaceInStream(&IID_IBackgroundCopyJob, (IUnknown *)job->job,
+                                                   &call->marshalled_job);
+    thread = SUCCEEDED(hr) ? CreateThread(NULL, 0, cancel_thread, call, 0, NULL) : NULL;
+    if (!thread) {
+        if (SUCCEEDED(hr))
+            hr = HRESULT_FROM_WIN32(GetLastError());
+        if (call->marshalled_job) {
+            CoReleaseMarshalData(call->marshalled_job);
+            IStream_Release(call->marshalled_job);
+        }
+        if (call->done)
+            CloseHandle(call->done);
+        free(call);
+        return hr;
+    }
+    CloseHandle(thread);
+    /* ERROR_TIMEOUT: the call has not returned; the caller reads the state to learn whether
+     * BITS already shows the job CANCELLED (Wine does, before it waits for its worker) */
+    hr = wait_for_call(call, BHT_COM_CANCEL_WAIT_MS) ? call->hr
+                                                      : HRESULT_FROM_WIN32(ERROR_TIMEOUT);
+    cancel_call_release(call);
+    return hr;
 }
 
 static int has_prefix(const char *s, const char *prefix)
