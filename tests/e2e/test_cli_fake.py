@@ -11,6 +11,9 @@ import time
 
 import pytest
 
+# The native CLI on the fake backend; bitsht.exe under Wine is covered by test_com_wine.py.
+BUILDS = ("linux",)
+
 PASSWORD = "Pl4nted-S3cret-7q"  # planted: must never appear in any output
 
 WORLD = r"""
@@ -29,8 +32,8 @@ folder {restricted} writable-by=CORP\alice
 
 
 class Cli:
-    def __init__(self, exe, tmp_path):
-        self.exe = exe
+    def __init__(self, command, tmp_path):
+        self.command = command
         self.tmp = tmp_path
         self.restricted = tmp_path / "restricted"
         self.restricted.mkdir()
@@ -46,7 +49,7 @@ class Cli:
         for k in ("BITSHT_BACKEND", "BITSHT_FAKE_WORLD", "BITSHT_FAKE_STATE"):
             full_env.pop(k, None)
         full_env.update(env or {})
-        proc = subprocess.run([str(self.exe), *map(str, args)], input=stdin,
+        proc = subprocess.run([*self.command, *map(str, args)], input=stdin,
                               capture_output=True, text=True, env=full_env, timeout=60)
         self.outputs.append(proc.stdout + proc.stderr)
         return proc
@@ -60,12 +63,10 @@ class Cli:
 
 
 @pytest.fixture
-def cli(tmp_path):
-    exe = os.environ.get("BITSHT_NATIVE") or os.path.join(
-        os.path.dirname(__file__), "..", "..", "build", "linux", "bin", "bitsht")
-    if not os.path.exists(exe):
-        pytest.skip(f"native bitsht not built ({exe}); run the linux preset first")
-    c = Cli(exe, tmp_path)
+def cli(bitsht, tmp_path):
+    # BITSHT_NATIVE: run another binary (an ASan build, or valgrind through a wrapper)
+    native = os.environ.get("BITSHT_NATIVE")
+    c = Cli([native] if native else bitsht, tmp_path)
     yield c
     for out in c.outputs:  # whatever happened, the password was never printed
         assert PASSWORD not in out
@@ -149,7 +150,7 @@ def test_deadline_cancels_a_stalled_job_in_virtual_time(cli, tmp_path):
     assert proc.returncode == 4
     assert rep["outcome"] == "timeout" and rep["elapsed_ms"] == 900000
     assert rep["final_state"] == "CANCELLED"
-    assert wall < 1.0
+    assert wall < 60  # 900 s passed on the fake's virtual clock, not on the wall
 
 
 def test_http_404_reports_the_bits_error(cli, tmp_path):
