@@ -32,6 +32,13 @@ struct staging {
     enum fake_admin_rule rule;
     uint64_t max_files, max_jobs, max_machine, retry_s, timeout_s;
     struct fake_user *owner_user;
+    /* fault lines: applied with bht_fake_fail when the world is committed */
+    struct staged_fault {
+        unsigned nth;
+        bht_hr hr;
+        enum bht_fault_mode mode;
+        int set;
+    } faults[BHT_OP_COUNT];
 };
 
 struct parser {
@@ -555,6 +562,50 @@ static bht_hr decl_option(struct parser *p, char **tok, int n)
     return S_OK;
 }
 
+/* fault OP call=N hr=0xHRESULT [persistent]: the world-file face of bht_fake_fail, so
+ * the CLI's end-to-end tests can reach failure paths (a Cancel that fails, say). */
+static bht_hr decl_fault(struct parser *p, char **tok, int n)
+{
+    struct staged_fault f = {0, S_OK, BHT_FAULT_ONCE, 1};
+    int op = -1, have_call = 0, have_hr = 0;
+
+    if (n < 2)
+        return fail(p, "fault: expected an op name");
+    for (int i = 0; i < BHT_OP_COUNT; i++)
+        if (!strcmp(tok[1], bht_fake_op_name((enum bht_fake_op)i)))
+            op = i;
+    if (op < 0)
+        return fail(p, "fault: unknown op '%s'", tok[1]);
+    if (p->st->faults[op].set)
+        return fail(p, "duplicate fault for '%s'", tok[1]);
+    for (int i = 2; i < n; i++) {
+        struct kv kv;
+        uint64_t nth;
+
+        if (!strcmp(tok[i], "persistent")) {
+            f.mode = BHT_FAULT_PERSISTENT;
+            continue;
+        }
+        split_kv(tok[i], &kv);
+        if (!strcmp(kv.key, "call") && kv.value) {
+            if (!fake_parse_u64(kv.value, 1000000, &nth) || nth == 0)
+                return fail(p, "fault: bad call number '%s' (1 or more)", kv.value);
+            f.nth = (unsigned)nth;
+            have_call = 1;
+        } else if (!strcmp(kv.key, "hr") && kv.value) {
+            if (!parse_hresult(kv.value, &f.hr) || BHT_SUCCEEDED(f.hr))
+                return fail(p, "fault: bad HRESULT '%s' (a failure, 0x8xxxxxxx)", kv.value);
+            have_hr = 1;
+        } else {
+            return fail(p, "fault: unknown key '%s' (call=, hr=, persistent)", tok[i]);
+        }
+    }
+    if (!have_call || !have_hr)
+        return fail(p, "fault: needs call=N and hr=0xHRESULT");
+    p->st->faults[op] = f;
+    return S_OK;
+}
+
 /* ---- the driver ---- */
 
 static int tokenize(char *line, char **tok, int max)
@@ -631,8 +682,12 @@ static bht_hr run_pass(struct parser *p, const char *text, int pass)
         } else if (!strcmp(tok[0], "folder")) {
             if (pass == 2)
                 hr = decl_folder(p, tok, n);
+        } else if (!strcmp(tok[0], "fault")) {
+            if (pass == 1)
+                hr = decl_fault(p, tok, n);
         } else if (pass == 1) {
-            hr = fail(p, "unknown declaration '%s' (user, resource, folder or option)", tok[0]);
+            hr = fail(p, "unknown declaration '%s' (user, resource, folder, option or fault)",
+                      tok[0]);
         }
     }
     free(line);
@@ -720,6 +775,10 @@ static bht_hr commit(struct parser *p)
                                                                       : st->retry_s);
     if (st->seen_timeout)
         w->no_progress_timeout_ms = 1000u * st->timeout_s;
+    for (int op = 0; op < BHT_OP_COUNT; op++)
+        if (st->faults[op].set)
+            bht_fake_fail(w, (enum bht_fake_op)op, st->faults[op].nth, st->faults[op].hr,
+                          st->faults[op].mode);
     return S_OK;
 }
 

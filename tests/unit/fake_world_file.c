@@ -124,11 +124,43 @@ static void a_missing_world_file_is_named_in_the_error(void **state)
     assert_string_equal(err, "/nonexistent/x.world: cannot open the world file");
 }
 
+static void fault_lines_plan_faults(void **state)
+{
+    struct bht_job *job = NULL;
+
+    (void)state;
+    accepted("fault cancel call=1 hr=0x80004005 persistent\nfault resume call=2 hr=0x80070005\n");
+    assert_int_equal(bht_fake_bits_ops.create_job(w, "j", &job), S_OK);
+    assert_int_equal(bht_fake_bits_ops.cancel(w, job), E_FAIL);
+    assert_int_equal(bht_fake_bits_ops.cancel(w, job), E_FAIL); /* persistent */
+    assert_int_equal(bht_fake_faults_fired(w, BHT_OP_CANCEL), 2);
+    bht_fake_fail(w, BHT_OP_CANCEL, 1, S_OK, BHT_FAULT_ONCE); /* a plan that never fires */
+    assert_int_equal(bht_fake_bits_ops.resume(w, job), BG_E_EMPTY);
+    assert_int_equal(bht_fake_bits_ops.resume(w, job), E_ACCESSDENIED); /* call 2 only */
+    assert_int_equal(bht_fake_bits_ops.cancel(w, job), S_OK);
+    bht_fake_bits_ops.release(w, job);
+}
+
+static void bad_fault_lines_are_refused(void **state)
+{
+    (void)state;
+    refused("fault frobnicate call=1 hr=0x80004005\n", "t.world:1: fault: unknown op 'frobnicate'");
+    refused("fault cancel call=0 hr=0x80004005\n",
+            "t.world:1: fault: bad call number '0' (1 or more)");
+    refused("fault cancel call=1 hr=0x00000001\n",
+            "t.world:1: fault: bad HRESULT '0x00000001' (a failure, 0x8xxxxxxx)");
+    refused("fault cancel call=1\n", "t.world:1: fault: needs call=N and hr=0xHRESULT");
+    refused("fault cancel call=1 hr=0x80004005 often\n",
+            "t.world:1: fault: unknown key 'often' (call=, hr=, persistent)");
+    refused("fault cancel call=1 hr=0x80004005\nfault cancel call=2 hr=0x80004005\n",
+            "t.world:2: duplicate fault for 'cancel'");
+}
+
 static void an_unknown_declaration_is_refused(void **state)
 {
     (void)state;
     refused("user A\\b password=x\n\nmachine X\n",
-            "t.world:3: unknown declaration 'machine' (user, resource, folder or option)");
+            "t.world:3: unknown declaration 'machine' (user, resource, folder, option or fault)");
 }
 
 static void an_unknown_key_is_refused(void **state)
@@ -283,6 +315,8 @@ int main(void)
         T(the_demo_world_file_loads),
         T(a_missing_world_file_is_named_in_the_error),
         T(an_unknown_declaration_is_refused),
+        T(fault_lines_plan_faults),
+        T(bad_fault_lines_are_refused),
         T(an_unknown_key_is_refused),
         T(a_malformed_line_is_refused),
         T(duplicates_are_refused),
