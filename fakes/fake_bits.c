@@ -720,6 +720,7 @@ static bht_hr do_enum_jobs(struct bht_fake_world *w, const char *prefix,
         v[k].state = j->state;
         job_progress(w, j, &v[k].progress);
         v[k].created_unix_s = w->epoch_unix_s + j->created_ms / 1000u;
+        v[k].age_s = (w->now_ms - j->created_ms) / 1000u; /* on the virtual clock */
         k++;
     }
     *out = v;

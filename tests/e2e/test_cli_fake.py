@@ -259,3 +259,69 @@ def test_help_documents_flags_and_exit_codes(cli):
     assert proc.returncode == 0
     for text in ("--token-flags", "network = the helper reads a UNC", "exit codes", "--overwrite"):
         assert text in proc.stdout
+
+
+def test_job_left_by_a_failed_cancel_is_listed_inspected_and_cleaned_up(cli, tmp_path):
+    """A Cancel that fails (fault) leaves the job queued: the run says so, and list,
+    token-sid, token-flags, clear-token and cleanup then work on it across processes."""
+    state = tmp_path / "queue.state"
+    broken = cli.world("fault cancel call=1 hr=0x80004005 persistent")
+    proc = cli.run("transfer", "--fake-world", broken, "--fake-state", state, "--json",
+                   "--user", "CORP\\alice", "--password-stdin", "--token-flags", "local",
+                   "--timeout", "30", "https://cdn.example/stuck", tmp_path / "stuck",
+                   stdin=PASSWORD + "\n")
+    assert proc.returncode == 4
+    rep = json.loads(proc.stdout)
+    assert rep["job_left_in_queue"] is True
+    assert "still in the BITS queue" in proc.stderr
+    job = rep["job_id"]
+
+    world = cli.world()  # the same world without the fault
+    common = ["--fake-world", world, "--fake-state", state]
+    proc = cli.run("list", *common, "--json")
+    jobs = json.loads(proc.stdout)["jobs"]
+    assert [(j["id"], j["state"], j["name"]) for j in jobs] == [(job, "TRANSFERRING",
+                                                                 "bitsht:transfer")]
+    assert jobs[0]["age_s"] == 30
+
+    proc = cli.run("token-sid", job, *common)
+    assert proc.returncode == 0
+    assert proc.stdout.strip().startswith("S-1-5-")
+    proc = cli.run("token-flags", job, *common)
+    assert (proc.returncode, proc.stdout.strip()) == (0, "local")
+    proc = cli.run("token-flags", job, "local,network", *common, "--json")
+    assert json.loads(proc.stdout)["token_flags"] == "local,network"
+    proc = cli.run("clear-token", job, *common)
+    assert proc.returncode == 0
+    proc = cli.run("token-sid", job, *common)
+    assert (proc.returncode, proc.stdout.strip()) == (0, "(no helper token)")
+    proc = cli.run("token-flags", job, *common)
+    assert proc.stdout.strip() == "local,network"  # C98: clearing keeps the flags
+
+    proc = cli.run("cleanup", "--older-than", "3600", *common)
+    assert (proc.returncode, proc.stdout.strip()) == (0, "cancelled 0 jobs")  # too young
+    proc = cli.run("cleanup", *common, "--json")
+    assert (proc.returncode, json.loads(proc.stdout)) == (0, {"cancelled": 1, "failed": 0})
+    proc = cli.run("list", *common, "--json")
+    assert json.loads(proc.stdout) == {"jobs": []}
+
+
+def test_job_commands_on_an_unknown_job_exit_2(cli, tmp_path):
+    world = cli.world()
+    for cmd in (["token-sid"], ["token-flags"], ["clear-token"]):
+        proc = cli.run(*cmd, "{12345678-1234-1234-1234-123456789ABC}", "--fake-world", world)
+        assert proc.returncode == 2
+        assert "BG_E_NOT_FOUND" in proc.stderr
+
+
+def test_wine_profile_token_commands_exit_3(cli, tmp_path):
+    state = tmp_path / "queue.state"
+    world = cli.world("option profile=wine8\nfault cancel call=1 hr=0x80004005 persistent")
+    proc = cli.run("transfer", "--fake-world", world, "--fake-state", state, "--json",
+                   "--no-helper-token", "--timeout", "5", "https://cdn.example/stuck",
+                   tmp_path / "s")
+    job = json.loads(proc.stdout)["job_id"]
+    proc = cli.run("token-sid", job, "--fake-world", cli.world("option profile=wine8"),
+                   "--fake-state", state)
+    assert proc.returncode == 3
+    assert "E_NOINTERFACE" in proc.stderr

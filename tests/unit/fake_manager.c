@@ -237,6 +237,11 @@ static void enum_jobs_lists_only_the_callers_live_jobs_with_the_prefix(void **st
     assert_int_equal(v[0].state, BHT_JOB_SUSPENDED);
     assert_string_equal(v[1].display_name, "bitsht:b");
     assert_int_equal(v[0].created_unix_s, 1700000000u);
+    assert_int_equal(v[0].age_s, 0);
+    t->b->free_mem(t->w, v);
+    bht_fake_advance(t->w, 90500); /* age counts on the virtual clock, whole seconds */
+    assert_hr(S_OK, t->b->enum_jobs(t->w, "bitsht:", &v, &n));
+    assert_int_equal(v[1].age_s, 90);
     t->b->free_mem(t->w, v);
     assert_hr(S_OK, t->b->enum_jobs(t->w, "", &v, &n));
     assert_int_equal(n, 3);
