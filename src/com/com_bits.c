@@ -61,8 +61,9 @@ static int state_needs_action(BG_JOB_STATE st)
            st == BG_JOB_STATE_ACKNOWLEDGED || st == BG_JOB_STATE_CANCELLED;
 }
 
-/* Wraps a job interface (taking over its reference) into a handle, with a callback. */
-static bht_hr wrap_job(struct bht_com_bits *bits, IBackgroundCopyJob *job,
+/* Wraps a job interface (taking over its reference) into a handle; with_callback also
+ * registers this handle's callback as the job's notify interface. */
+static bht_hr wrap_job(struct bht_com_bits *bits, IBackgroundCopyJob *job, int with_callback,
                        struct bht_job **out_job)
 {
     struct bht_job *h;
@@ -78,6 +79,10 @@ static bht_hr wrap_job(struct bht_com_bits *bits, IBackgroundCopyJob *job,
     hr = bht_com_secure_proxy(bits, (IUnknown *)job);
     if (FAILED(hr))
         goto fail;
+    if (!with_callback) {
+        *out_job = h;
+        return S_OK;
+    }
     hr = bht_com_callback_new(&h->callback);
     if (FAILED(hr))
         goto fail;
@@ -128,7 +133,7 @@ static bht_hr com_create_job(void *ctx, const char *display_name, struct bht_job
     bht_utf16_free(name);
     if (FAILED(hr))
         return hr;
-    return wrap_job(bits, job, out_job);
+    return wrap_job(bits, job, 1, out_job);
 }
 
 static bht_hr com_open_job(void *ctx, const char *job_id, struct bht_job **out_job)
@@ -150,7 +155,10 @@ static bht_hr com_open_job(void *ctx, const char *job_id, struct bht_job **out_j
     hr = IBackgroundCopyManager_GetJob(bits->manager, &id, &job);
     if (FAILED(hr))
         return hr;
-    return wrap_job(bits, job, out_job);
+    /* A job has one notify interface and the last caller wins (C78): registering here
+     * would steal the notifications of the process that created the job (another bitsht
+     * still waiting on it). wait on an opened job polls instead. */
+    return wrap_job(bits, job, 0, out_job);
 }
 
 static bht_hr com_get_id(void *ctx, struct bht_job *job, char *out_id)

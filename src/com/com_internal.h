@@ -23,8 +23,9 @@ extern const struct bht_identity_ops bht_win_identity_ops;
  * otherwise. In-process objects (no proxy) answer E_NOINTERFACE, which is not a failure. */
 HRESULT bht_com_secure_proxy(const struct bht_com_bits *bits, IUnknown *proxy);
 
-/* How many JobTransferred / JobError calls reached this job handle's callback (-1 each when
- * the job refused the callback): lets the smoke tests pin C79/C80 on the BITS they run on. */
+/* How many JobTransferred / JobError calls reached this job handle's callback; -1 each when
+ * the handle has none (opened with open_job, or the job refused it). Lets the smoke tests
+ * pin C79/C80 on the BITS they run on. */
 void bht_com_job_notifications(const struct bht_job *job, long *out_transferred,
                                long *out_error);
 

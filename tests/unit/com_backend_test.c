@@ -198,6 +198,7 @@ static void new_job_is_suspended_with_default_notify_flags_and_a_guid_id(void **
     uint32_t flags = 0xdeadbeef;
     char id[BHT_JOB_ID_SIZE], id2[BHT_JOB_ID_SIZE];
     struct bht_job *again = NULL;
+    long transferred_calls, error_calls;
 
     assert_hr(S_OK, b->get_state(fx->be.bits_ctx, fx->job, &st));
     assert_int_equal(st, BHT_JOB_SUSPENDED);
@@ -210,6 +211,10 @@ static void new_job_is_suspended_with_default_notify_flags_and_a_guid_id(void **
     assert_hr(S_OK, b->open_job(fx->be.bits_ctx, id, &again));
     assert_hr(S_OK, b->get_id(fx->be.bits_ctx, again, id2));
     assert_string_equal(id, id2);
+    /* an opened job keeps its creator's notify interface (C78: the last caller would win) */
+    bht_com_job_notifications(again, &transferred_calls, &error_calls);
+    assert_int_equal(transferred_calls, -1);
+    assert_int_equal(error_calls, -1);
     b->release(fx->be.bits_ctx, again);
     again = (struct bht_job *)0x1;
     assert_hr(BG_E_NOT_FOUND,
