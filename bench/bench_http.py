@@ -18,6 +18,7 @@ only: PyPI is out of reach here.
 
 import http.server
 import socketserver
+import sys
 import threading
 import time
 import urllib.parse
@@ -178,6 +179,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
 class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+
+    def handle_error(self, request, client_address):
+        # A client that cancels its job drops the connection (BITS Cancel, process exit):
+        # expected here, and no reason to print a traceback among the figures.
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
 
 
 def start():

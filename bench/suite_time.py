@@ -4,9 +4,10 @@
 Two figures, medians over --reps runs after one warm-up run:
 - suite_native_s: `ctest -L '^(unit|conformance)$'` in the given build tree, as people and
   ci/test.sh run it (runners, wrappers and CTest itself included);
-- suite_native_binaries_s: the same test programs started directly, one after the other
-  (a command of the form `python3 RUNNER ... -- PROGRAM` runs PROGRAM only), which is the
-  cost of the tests themselves. The gap between the two is the harness's overhead.
+- suite_native_binaries_s: the same test programs started directly, one after the other,
+  with their CTest environment and working directory (a command of the form
+  `python3 RUNNER ... -- PROGRAM` runs PROGRAM only), which is the cost of the tests
+  themselves. The gap between the two is the harness's overhead.
 Prints "name value unit" lines; exits 1 when a test fails (then no time is meaningful).
 """
 
@@ -33,9 +34,12 @@ def tests_of(build):
         cmd = t.get("command") or []
         if "--" in cmd and os.path.basename(cmd[0]).startswith("python"):
             cmd = cmd[cmd.index("--") + 1:]
-        cwd = next((p["value"] for p in t.get("properties", [])
-                    if p.get("name") == "WORKING_DIRECTORY"), build)
-        tests.append((t["name"], cmd, cwd))
+        props = {p.get("name"): p.get("value") for p in t.get("properties", [])}
+        env = dict(os.environ)
+        for item in props.get("ENVIRONMENT") or []:
+            key, _, value = item.partition("=")
+            env[key] = value
+        tests.append((t["name"], cmd, props.get("WORKING_DIRECTORY") or build, env))
     return tests
 
 
@@ -52,9 +56,9 @@ def run_ctest(build, jobs):
 
 
 def run_direct(tests):
-    for name, cmd, cwd in tests:
-        r = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                           stdin=subprocess.DEVNULL)
+    for name, cmd, cwd, env in tests:
+        r = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
         if r.returncode != 0:
             say("%s failed when run directly (exit %d): %s" % (name, r.returncode, cmd))
             return False
