@@ -8,15 +8,20 @@
 #   mingw32          cmake --workflow --preset mingw32  (compile and link only)
 #   pytest-linux     /usr/bin/python3 -m pytest tests/e2e --build linux
 #   pytest-mingw64   /usr/bin/python3 -m pytest tests/e2e --build mingw64
+#   lint-workflows   ci/lint-workflows (the GitHub workflow files)
+#   conformance-report  ci/conformance-report (the conformance matrix over every run's XML)
 #
 # Every runner leaves JUnit XML under results/ (ctest: results/<preset>/ctest.xml; cmocka,
 # one file per test program: results/<preset>/cmocka/; pytest: results/pytest-<build>.xml)
 # and its console output in results/logs/<runner>.log. One summary line per runner at the
 # end; the exit status is non-zero when any runner failed.
 #
-# Environment: BHT_TEST_RUNNERS="linux pytest-linux" runs only those (bootstrap always
-# runs; linux-asan is a runner too, not in the default list); CMAKE_BUILD_PARALLEL_LEVEL / CTEST_PARALLEL_LEVEL default to 2 (a 2-core machine);
-# BHT_WINE_TIMEOUT is ci/wine-run's per-program limit. Needs no terminal and no stdin (CI).
+# Environment:
+#   BHT_TEST_RUNNERS="linux pytest-linux"  only those runners (bootstrap always runs);
+#                                          linux-asan is one more, not run by default
+#   CMAKE_BUILD_PARALLEL_LEVEL, CTEST_PARALLEL_LEVEL   default 2 (a 2-core machine)
+#   BHT_WINE_TIMEOUT                       ci/wine-run's limit per program, in seconds
+# Needs no terminal and no stdin (CI runs it through .ci/run).
 set -uo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -90,7 +95,7 @@ PY
 # record NAME STATUS DETAIL: one summary line.
 record() {
     local name=$1 status=$2 detail=$3
-    summary+=("$(printf '%-15s %-4s %4ss  %s' "$name" "$status" "$(( SECONDS - step_began ))" "$detail")")
+    summary+=("$(printf '%-18s %-4s %4ss  %s' "$name" "$status" "$(( SECONDS - step_began ))" "$detail")")
     [ "$status" = PASS ] || failures=$((failures + 1))
 }
 
