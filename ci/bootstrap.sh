@@ -12,8 +12,15 @@ cache="$repo/.cache"
 
 log() { printf 'bootstrap: %s\n' "$*"; }
 
+# Without a terminal (CI), sudo must not wait for a password nobody can type: -n fails fast.
 as_root() {
-    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+    if [ "$(id -u)" -eq 0 ]; then
+        "$@"
+    elif [ -t 0 ]; then
+        sudo "$@"
+    else
+        sudo -n "$@"
+    fi
 }
 
 # Package -> why. Checked one by one with dpkg-query so a warm run touches no network.
