@@ -332,3 +332,20 @@ def test_cpu_of_bitsht_exe_over_a_throttled_ten_second_transfer(bitsht, host_pat
               f"= {100 * steady:.2f}% ; whole run (wine-run + Wine start-up + bitsht.exe): "
               f"{total_cpu:.2f} s CPU over {wall:.1f} s wall = {100 * total_cpu / wall:.2f}%")
     assert steady < 0.10
+
+
+def test_bitsht_exe_defaults_to_the_com_backend(run_bitsht, host_path, work_dir, bitsht):
+    src = work_dir / "default.src"
+    src.write_bytes(payload(3_000, seed=10))
+    dst = work_dir / "default.bin"
+    env = {"BITSHT_BACKEND": ""}  # no override from the environment either
+
+    proc = run_bitsht("transfer", "--json", "--quiet", "--no-helper-token", host_path(src),
+                      host_path(dst), env=env)
+
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    job_id = json.loads(proc.stdout)["job_id"]
+    assert dst.read_bytes() == src.read_bytes()
+    # the job went through Wine's BITS: its queue still lists it, ACKNOWLEDGED (C09)
+    listed = json.loads(run_bitsht("list", "--backend", "com", "--json").stdout)["jobs"]
+    assert [j["state"] for j in listed if j["id"] == job_id] == ["ACKNOWLEDGED"]
