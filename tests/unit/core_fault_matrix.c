@@ -11,7 +11,6 @@
 #include <cmocka.h>
 
 #include "core_fixture.h"
-#include "test_support.h"
 
 /* Two files (add_file twice), HTTP auth with NETWORK (set_implicit_credentials), an SMB
  * source and a destination only the helper may write: every op of the flow runs. */
@@ -64,11 +63,11 @@ static int run_case(struct core_fixture *f, const struct op_expectation *e, unsi
     char hrtext[64];
 
     prepare(f);
-    bht_fake_fail(f->world, e->op, nth, hr, BHT_FAULT_ONCE);
+    bht_fake_fail(f->t->w, e->op, nth, hr, BHT_FAULT_ONCE);
     bht_run_transfer(&f->be, &f->req, &f->rep);
     if (want && hr == REGDB_E_CLASSNOTREG)
         want = 5; /* whatever step sees it, BITS itself is unavailable */
-    if (bht_fake_faults_fired(f->world, e->op) != 1)
+    if (bht_fake_faults_fired(f->t->w, e->op) != 1)
         fail_msg("%s call %u: the fault did not fire", bht_fake_op_name(e->op), nth);
     if (bht_outcome_exit_code(f->rep.outcome) != want)
         fail_msg("%s call %u failing with %s: exit %d, want %d (step %s)",
@@ -97,7 +96,7 @@ static void every_op_failure_keeps_the_invariants(void **state)
     bht_run_transfer(&f->be, &f->req, &f->rep);
     assert_int_equal(f->rep.outcome, BHT_OUTCOME_SUCCESS);
     for (int op = 0; op < BHT_OP_COUNT; op++)
-        happy_calls[op] = bht_fake_calls(f->world, (enum bht_fake_op)op);
+        happy_calls[op] = bht_fake_calls(f->t->w, (enum bht_fake_op)op);
 
     for (size_t i = 0; i < sizeof expectations / sizeof expectations[0]; i++) {
         const struct op_expectation *e = &expectations[i];
@@ -124,7 +123,7 @@ static void error_path_faults_are_reported(void **state)
 
     core_fixture_world(f, NULL);
     core_fixture_request(f, 0, gone, 1, 0);
-    bht_fake_fail(f->world, BHT_OP_GET_ERROR, 1, E_FAIL, BHT_FAULT_PERSISTENT);
+    bht_fake_fail(f->t->w, BHT_OP_GET_ERROR, 1, E_FAIL, BHT_FAULT_PERSISTENT);
     bht_run_transfer(&f->be, &f->req, &f->rep);
     assert_int_equal(f->rep.outcome, BHT_OUTCOME_TRANSFER_FAILED);
     assert_int_equal(f->rep.failed_step, BHT_STEP_TRANSFER);
@@ -134,12 +133,12 @@ static void error_path_faults_are_reported(void **state)
 
     core_fixture_world(f, NULL);
     core_fixture_request(f, 0, gone, 1, 0);
-    bht_fake_fail(f->world, BHT_OP_CANCEL, 1, E_FAIL, BHT_FAULT_PERSISTENT);
+    bht_fake_fail(f->t->w, BHT_OP_CANCEL, 1, E_FAIL, BHT_FAULT_PERSISTENT);
     bht_run_transfer(&f->be, &f->req, &f->rep);
     assert_int_equal(f->rep.outcome, BHT_OUTCOME_TRANSFER_FAILED);
     assert_hr(BHT_BG_E_HTTP_ERROR(404), f->rep.hr); /* the cause, not the cleanup error */
     assert_int_equal(f->rep.job_left_in_queue, 1);
-    assert_int_equal(bht_fake_jobs_in_state(f->world, BHT_JOB_ERROR), 1);
+    assert_int_equal(bht_fake_jobs_in_state(f->t->w, BHT_JOB_ERROR), 1);
     core_fixture_assert_clean(f);
 }
 
@@ -149,13 +148,13 @@ static void persistent_revert_failure_stops_the_flow(void **state)
     struct core_fixture *f = *state;
 
     prepare(f);
-    bht_fake_fail(f->world, BHT_OP_REVERT, 1, E_FAIL, BHT_FAULT_PERSISTENT);
+    bht_fake_fail(f->t->w, BHT_OP_REVERT, 1, E_FAIL, BHT_FAULT_PERSISTENT);
     bht_run_transfer(&f->be, &f->req, &f->rep);
     assert_int_equal(f->rep.outcome, BHT_OUTCOME_TOKEN_FAILED);
     assert_int_equal(f->rep.failed_step, BHT_STEP_REVERT);
-    assert_int_equal(bht_fake_calls(f->world, BHT_OP_ADD_FILE), 0);
-    assert_int_equal(bht_fake_calls(f->world, BHT_OP_REVERT), 2);
-    assert_int_equal(bht_fake_open_tokens(f->world), 0);
+    assert_int_equal(bht_fake_calls(f->t->w, BHT_OP_ADD_FILE), 0);
+    assert_int_equal(bht_fake_calls(f->t->w, BHT_OP_REVERT), 2);
+    assert_int_equal(bht_fake_open_tokens(f->t->w), 0);
 }
 
 int main(void)

@@ -1,56 +1,25 @@
 /* bitsht tests: the core's fake-world fixture. */
 #include "core_fixture.h"
 
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
-
-#include "test_support.h"
-
-static const char standard_world[] =
-    "user CORP\\alice password=" ALICE_PASSWORD "\n"
-    "user CORP\\bob password=hunter2\n"
-    "user CORP\\root password=toor admin\n"
-    "option owner=CORP\\bob\n"
-    "resource https://files.corp.example/q3.pdf size=1048576 rate=65536 readable-by=CORP\\alice auth=network\n"
-    "resource \\\\fs01\\finance\\ledger.xlsx size=4096 readable-by=CORP\\alice\n"
-    "resource https://cdn.example/public.bin size=3000\n"
-    "resource https://cdn.example/big.iso size=100000 transient=3\n"
-    "resource https://cdn.example/gone fail=0x80190194\n"
-    "resource https://cdn.example/stuck size=100 stall\n"
-    "resource https://cdn.example/flaky size=50000 rate=1000 drop-token-after=20000\n";
-
 void core_fixture_world(struct core_fixture *f, const char *extra)
 {
-    char err[512], text[4096];
-    bht_hr hr;
-
-    if (f->world)
-        bht_fake_world_free(f->world);
-    f->world = bht_fake_world_new();
-    assert_non_null(f->world);
-    snprintf(text, sizeof text, "%sfolder %s writable-by=CORP\\alice\n%s", standard_world,
-             f->restricted, extra ? extra : "");
-    hr = bht_fake_world_parse(f->world, text, "core-fixture", err, sizeof err);
-    if (BHT_FAILED(hr))
-        fail_msg("world: %s", err);
-    bht_fake_backend(f->world, &f->be);
+    fake_t_world(f->t, extra);
+    bht_fake_backend(f->t->w, &f->be);
 }
 
 int core_fixture_setup(void **state)
 {
     struct core_fixture *f = calloc(1, sizeof *f);
+    void *t;
 
     assert_non_null(f);
-    bht_test_mkdtemp(f->dir, sizeof f->dir);
-    bht_test_path(f->restricted, sizeof f->restricted, f->dir, "restricted");
-    bht_test_mkdir(f->restricted);
-    core_fixture_world(f, NULL);
+    fake_t_setup(&t);
+    f->t = t;
+    bht_fake_backend(f->t->w, &f->be);
     *state = f;
     return 0;
 }
@@ -58,10 +27,9 @@ int core_fixture_setup(void **state)
 int core_fixture_teardown(void **state)
 {
     struct core_fixture *f = *state;
+    void *t = f->t;
 
-    bht_fake_world_free(f->world);
-    bht_test_rmdir(f->restricted);
-    bht_test_rmdir(f->dir);
+    fake_t_teardown(&t);
     free(f);
     return 0;
 }
@@ -74,12 +42,15 @@ void core_fixture_request(struct core_fixture *f, uint32_t flags, const char *co
     for (size_t i = 0; i < n; i++) {
         char name[32];
         snprintf(name, sizeof name, "out%zu.bin", i);
-        bht_test_path(f->local[i], sizeof f->local[i], to_restricted ? f->restricted : f->dir,
-                      name);
+        if (to_restricted)
+            fake_t_restricted_path(f->t, f->local[i], sizeof f->local[i], name);
+        else
+            fake_t_path(f->t, f->local[i], sizeof f->local[i], name);
         remove(f->local[i]);
         f->files[i].remote = remotes[i];
         f->files[i].local = f->local[i];
     }
+    memset(f->password, 0, sizeof f->password);
     strcpy(f->password, ALICE_PASSWORD);
     f->req.display_name = "test";
     f->req.files = f->files;
@@ -99,12 +70,12 @@ void core_fixture_assert_clean(struct core_fixture *f)
 {
     unsigned live = 0;
 
-    assert_int_equal(bht_fake_impersonation_depth(f->world), 0);
-    assert_int_equal(bht_fake_open_tokens(f->world), 0);
+    assert_int_equal(bht_fake_impersonation_depth(f->t->w), 0);
+    assert_int_equal(bht_fake_open_tokens(f->t->w), 0);
     for (size_t i = 0; i < sizeof f->password; i++)
         if (f->password[i] != 0)
             fail_msg("password byte %zu not wiped", i);
     for (int st = 0; st <= BHT_JOB_TRANSFERRED; st++)
-        live += bht_fake_jobs_in_state(f->world, (enum bht_job_state)st);
+        live += bht_fake_jobs_in_state(f->t->w, (enum bht_job_state)st);
     assert_int_equal(live, f->rep.job_left_in_queue ? 1 : 0);
 }

@@ -1,19 +1,16 @@
-/* bitsht tests: a fake world with the standard cast, for the core's tests.
- *
- * owner CORP\bob (not admin) runs the jobs; CORP\alice (not admin) is the helper who may
- * read the restricted resources and write the restricted folder. */
+/* bitsht tests: the core's fixture, built on the fake tests' one (fake_support.h: a fresh
+ * world with the standard cast, its own temporary folder and a folder only CORP\alice may
+ * write) plus a helper-token request for CORP\alice and the report it produces. */
 #ifndef BITSHT_CORE_FIXTURE_H
 #define BITSHT_CORE_FIXTURE_H
 
 #include "bitsht/job.h"
-#include "fake_world.h"
+#include "fake_support.h"
 
 #define ALICE_PASSWORD "S3cret!"
 
 struct core_fixture {
-    char dir[512];        /* temp folder, free for everyone */
-    char restricted[512]; /* temp folder writable only by CORP\alice */
-    struct bht_fake_world *world;
+    struct fake_t *t;
     struct bht_backend be;
     char password[64];
     struct bht_file_pair files[4];
@@ -25,9 +22,10 @@ struct core_fixture {
 /* cmocka setup/teardown: state is a struct core_fixture *. */
 int core_fixture_setup(void **state);
 int core_fixture_teardown(void **state);
-/* Builds a new world in f (freeing the old one): the standard cast plus extra lines. */
+/* Replaces the world: the standard cast plus extra lines. */
 void core_fixture_world(struct core_fixture *f, const char *extra);
-/* A helper-token request for alice with flags, for n files (remote names given). */
+/* A helper-token request for alice with flags (0: no helper token), for n files (remote
+ * names given), into the test's folder or the restricted one. */
 void core_fixture_request(struct core_fixture *f, uint32_t flags, const char *const *remotes,
                           size_t n, int to_restricted);
 /* The invariants every exit path keeps: reverted, token closed, password wiped, no job

@@ -8,7 +8,6 @@
 #include <cmocka.h>
 
 #include "core_fixture.h"
-#include "test_support.h"
 
 static const char *const q3[] = {"https://files.corp.example/q3.pdf"};
 static const char *const ledger[] = {"\\\\fs01\\finance\\ledger.xlsx"};
@@ -33,9 +32,9 @@ static void helper_reads_unc_source_with_network_flag(void **state)
     assert_int_equal(f->rep.final_state, BHT_JOB_ACKNOWLEDGED);
     assert_int_equal(f->rep.progress.files_transferred, 1);
     assert_int_equal(f->rep.progress.bytes_transferred, 4096);
-    assert_int_equal(bht_test_file_size(f->local[0]), 4096);
+    assert_int_equal(fake_t_file_size(f->local[0]), 4096);
     assert_int_equal(strlen(f->rep.job_id), BHT_JOB_ID_SIZE - 1);
-    assert_int_equal(bht_fake_calls(f->world, BHT_OP_LOGON), 1);
+    assert_int_equal(bht_fake_calls(f->t->w, BHT_OP_LOGON), 1);
     core_fixture_assert_clean(f);
 }
 
@@ -53,7 +52,7 @@ static void unc_source_without_network_flag_fails_as_owner(void **state)
     assert_true(f->rep.has_bits_error);
     assert_int_equal(f->rep.bits_error.context, BHT_ERRCTX_REMOTE_FILE);
     assert_int_equal(f->rep.final_state, BHT_JOB_CANCELLED);
-    assert_int_equal(bht_test_file_exists(f->local[0]), 0);
+    assert_int_equal(fake_t_file_size(f->local[0]), -1);
     core_fixture_assert_clean(f);
 }
 
@@ -65,7 +64,7 @@ static void helper_writes_restricted_folder_with_local_flag(void **state)
     core_fixture_request(f, BHT_TOKEN_LOCAL_FILE, public_bin, 1, 1);
     run(f);
     assert_int_equal(f->rep.outcome, BHT_OUTCOME_SUCCESS);
-    assert_int_equal(bht_test_file_size(f->local[0]), 3000);
+    assert_int_equal(fake_t_file_size(f->local[0]), 3000);
     core_fixture_assert_clean(f);
 }
 
@@ -80,7 +79,7 @@ static void restricted_folder_without_helper_is_refused_at_add_file(void **state
     assert_int_equal(f->rep.failed_step, BHT_STEP_ADD_FILE);
     assert_hr(E_ACCESSDENIED, f->rep.hr);
     assert_int_equal(f->rep.final_state, BHT_JOB_CANCELLED);
-    assert_int_equal(bht_fake_calls(f->world, BHT_OP_LOGON), 0);
+    assert_int_equal(bht_fake_calls(f->t->w, BHT_OP_LOGON), 0);
     core_fixture_assert_clean(f);
 }
 
@@ -93,8 +92,8 @@ static void http_auth_resource_uses_helper_with_network_flag(void **state)
     core_fixture_request(f, BHT_TOKEN_NETWORK | BHT_TOKEN_LOCAL_FILE, q3, 1, 0);
     run(f);
     assert_int_equal(f->rep.outcome, BHT_OUTCOME_SUCCESS);
-    assert_int_equal(bht_fake_calls(f->world, BHT_OP_SET_IMPLICIT_CREDENTIALS), 1);
-    assert_int_equal(bht_test_file_size(f->local[0]), 1048576);
+    assert_int_equal(bht_fake_calls(f->t->w, BHT_OP_SET_IMPLICIT_CREDENTIALS), 1);
+    assert_int_equal(fake_t_file_size(f->local[0]), 1048576);
     /* 1 MiB at 64 KiB per virtual second: 16 s of virtual time, no wall time */
     assert_true(f->rep.elapsed_ms >= 16000);
     core_fixture_assert_clean(f);
@@ -113,8 +112,8 @@ static void wrong_password_fails_at_logon_with_exit_3(void **state)
     assert_int_equal(f->rep.failed_step, BHT_STEP_LOGON);
     assert_hr(BHT_E_LOGON_FAILURE, f->rep.hr); /* C104 */
     assert_int_equal(f->rep.final_state, BHT_JOB_CANCELLED);
-    assert_int_equal(bht_fake_calls(f->world, BHT_OP_ADD_FILE), 0);
-    assert_int_equal(bht_fake_calls(f->world, BHT_OP_SET_HELPER_TOKEN), 0);
+    assert_int_equal(bht_fake_calls(f->t->w, BHT_OP_ADD_FILE), 0);
+    assert_int_equal(bht_fake_calls(f->t->w, BHT_OP_SET_HELPER_TOKEN), 0);
     core_fixture_assert_clean(f);
 }
 
@@ -129,7 +128,7 @@ static void wine_profile_fails_before_logon(void **state)
     assert_int_equal(f->rep.outcome, BHT_OUTCOME_TOKEN_FAILED);
     assert_int_equal(f->rep.failed_step, BHT_STEP_TOKEN_OPTIONS);
     assert_hr(E_NOINTERFACE, f->rep.hr);
-    assert_int_equal(bht_fake_calls(f->world, BHT_OP_LOGON), 0);
+    assert_int_equal(bht_fake_calls(f->t->w, BHT_OP_LOGON), 0);
     assert_int_equal(f->rep.final_state, BHT_JOB_CANCELLED);
     core_fixture_assert_clean(f);
 }
@@ -179,7 +178,7 @@ static void transient_errors_are_waited_through(void **state)
     run(f);
     assert_int_equal(f->rep.outcome, BHT_OUTCOME_SUCCESS);
     assert_int_equal(f->rep.transient_errors, 3);
-    assert_int_equal(bht_test_file_size(f->local[0]), 100000);
+    assert_int_equal(fake_t_file_size(f->local[0]), 100000);
     core_fixture_assert_clean(f);
 }
 
@@ -213,8 +212,8 @@ static void http_404_reports_bits_error_and_cancels(void **state)
     assert_int_equal(f->rep.bits_error.context, BHT_ERRCTX_REMOTE_FILE);
     assert_hr(BHT_BG_E_HTTP_ERROR(404), f->rep.bits_error.code);
     assert_int_equal(f->rep.final_state, BHT_JOB_CANCELLED);
-    assert_int_equal(bht_test_file_exists(f->local[0]), 0);
-    assert_int_equal(bht_test_count_entries(f->dir, ""), 1); /* only restricted/: temporaries removed */
+    assert_int_equal(fake_t_file_size(f->local[0]), -1);
+    assert_int_equal(fake_t_count_temporaries(f->t->dir), 0); /* C46: temporaries removed */
     core_fixture_assert_clean(f);
 }
 
@@ -229,9 +228,9 @@ static void token_required_is_recovered_once(void **state)
     run(f);
     assert_int_equal(f->rep.outcome, BHT_OUTCOME_SUCCESS);
     assert_int_equal(f->rep.token_recoveries, 1);
-    assert_int_equal(bht_fake_calls(f->world, BHT_OP_SET_HELPER_TOKEN), 2);
-    assert_int_equal(bht_fake_calls(f->world, BHT_OP_LOGON), 1);
-    assert_int_equal(bht_test_file_size(f->local[0]), 50000);
+    assert_int_equal(bht_fake_calls(f->t->w, BHT_OP_SET_HELPER_TOKEN), 2);
+    assert_int_equal(bht_fake_calls(f->t->w, BHT_OP_LOGON), 1);
+    assert_int_equal(fake_t_file_size(f->local[0]), 50000);
     core_fixture_assert_clean(f);
 }
 
@@ -245,7 +244,7 @@ static void invalid_request_creates_no_job(void **state)
     run(f);
     assert_int_equal(f->rep.outcome, BHT_OUTCOME_BAD_INPUT);
     assert_int_equal(bht_outcome_exit_code(f->rep.outcome), 2);
-    assert_int_equal(bht_fake_calls(f->world, BHT_OP_CREATE_JOB), 0);
+    assert_int_equal(bht_fake_calls(f->t->w, BHT_OP_CREATE_JOB), 0);
     assert_false(f->rep.job_created);
     core_fixture_assert_clean(f);
 }
@@ -256,16 +255,16 @@ static void existing_destination_is_refused_without_overwrite(void **state)
     struct core_fixture *f = *state;
 
     core_fixture_request(f, 0, public_bin, 1, 0);
-    bht_test_write_file(f->local[0], "keep me", 7);
+    fake_t_write_file(f->local[0], "keep me", 7);
     run(f);
     assert_int_equal(f->rep.outcome, BHT_OUTCOME_BAD_INPUT);
-    assert_int_equal(bht_fake_calls(f->world, BHT_OP_CREATE_JOB), 0);
-    assert_int_equal(bht_test_file_size(f->local[0]), 7);
+    assert_int_equal(bht_fake_calls(f->t->w, BHT_OP_CREATE_JOB), 0);
+    assert_int_equal(fake_t_file_size(f->local[0]), 7);
 
     f->req.overwrite = 1;
     run(f);
     assert_int_equal(f->rep.outcome, BHT_OUTCOME_SUCCESS);
-    assert_int_equal(bht_test_file_size(f->local[0]), 3000); /* C43: replaced */
+    assert_int_equal(fake_t_file_size(f->local[0]), 3000); /* C43: replaced */
     core_fixture_assert_clean(f);
 }
 
@@ -302,9 +301,9 @@ static void stages_follow_the_documented_order(void **state)
     f->req.event_user = &log;
     run(f);
     assert_int_equal(f->rep.outcome, BHT_OUTCOME_SUCCESS);
-    for (size_t i = 0; i < bht_fake_log_size(f->world) && next < sizeof order / sizeof order[0];
+    for (size_t i = 0; i < bht_fake_log_size(f->t->w) && next < sizeof order / sizeof order[0];
          i++) {
-        const char *entry = bht_fake_log_entry(f->world, i);
+        const char *entry = bht_fake_log_entry(f->t->w, i);
         const char *want = bht_fake_op_name(order[next]);
         if (strncmp(entry, want, strlen(want)) == 0 && entry[strlen(want)] == ' ')
             next++;

@@ -9,7 +9,7 @@
 #include <cmocka.h>
 
 #include "bitsht/job.h"
-#include "test_support.h"
+#include "fake_support.h" /* assert_hr */
 
 struct request_case {
     const char *remote;

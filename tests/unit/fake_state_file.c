@@ -8,14 +8,6 @@
 
 #define T(name) cmocka_unit_test_setup_teardown(name, fake_t_setup, fake_t_teardown)
 
-static enum bht_job_state state_of(struct fake_t *t, struct bht_job *job)
-{
-    enum bht_job_state st = (enum bht_job_state)0x7777;
-
-    assert_hr(S_OK, t->b->get_state(t->w, job, &st));
-    return st;
-}
-
 static void save(struct fake_t *t, const char *path)
 {
     char err[512];
@@ -100,12 +92,12 @@ static void round_trip_keeps_jobs_files_states_tokens_errors_and_time(void **sta
     t->b->free_mem(t->w, v);
 
     a = open_id(t, ida);
-    assert_state(BHT_JOB_SUSPENDED, state_of(t, a));
+    assert_state(BHT_JOB_SUSPENDED, fake_t_state(t, a));
     assert_hr(S_OK, t->b->get_progress(t->w, a, &p));
     assert_int_equal(p.files_total, 1);
 
     b = open_id(t, idb);
-    assert_state(BHT_JOB_TRANSFERRED, state_of(t, b));
+    assert_state(BHT_JOB_TRANSFERRED, fake_t_state(t, b));
     assert_hr(S_OK, t->b->get_helper_token_sid(t->w, b, &sid));
     assert_non_null(sid);
     assert_non_null(strstr(sid, "-1000"));
@@ -116,7 +108,7 @@ static void round_trip_keeps_jobs_files_states_tokens_errors_and_time(void **sta
     assert_true(fake_t_file_is_pattern(lb, PUBLIC_SIZE));
 
     c = open_id(t, idc);
-    assert_state(BHT_JOB_ERROR, state_of(t, c));
+    assert_state(BHT_JOB_ERROR, fake_t_state(t, c));
     assert_hr(S_OK, t->b->get_error(t->w, c, &e));
     assert_int_equal(e.context, BHT_ERRCTX_REMOTE_FILE);
     assert_hr(BHT_BG_E_HTTP_ERROR(404), e.code);
@@ -155,7 +147,7 @@ static void a_reloaded_queued_job_runs_to_transferred(void **state)
     fake_t_world(t, NULL);
     assert_hr(S_OK, bht_fake_state_load(t->w, path, NULL, 0));
     a = open_id(t, id);
-    assert_state(BHT_JOB_TRANSFERRING, state_of(t, a));
+    assert_state(BHT_JOB_TRANSFERRING, fake_t_state(t, a));
     assert_state(BHT_JOB_TRANSFERRED, fake_t_run(t, a));
     assert_int_equal(bht_fake_now_ms(t->w), 50000);
     assert_hr(S_OK, t->b->complete(t->w, a));

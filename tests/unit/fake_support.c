@@ -199,6 +199,20 @@ struct bht_job *fake_t_new_job(struct fake_t *t)
     return job;
 }
 
+enum bht_job_state fake_t_state(struct fake_t *t, struct bht_job *job)
+{
+    enum bht_job_state st = (enum bht_job_state)0x7777;
+
+    assert_hr(S_OK, t->b->get_state(t->w, job, &st));
+    return st;
+}
+
+void fake_t_add(struct fake_t *t, const char *remote, const char *name, char *out_local)
+{
+    fake_t_path(t, out_local, 600, name);
+    assert_hr(S_OK, t->b->add_file(t->w, t->job, remote, out_local));
+}
+
 enum bht_job_state fake_t_run(struct fake_t *t, struct bht_job *job)
 {
     enum bht_job_state st = BHT_JOB_QUEUED;

@@ -57,6 +57,11 @@ void fake_t_path(const struct fake_t *t, char *out, size_t size, const char *nam
 void fake_t_restricted_path(const struct fake_t *t, char *out, size_t size, const char *name);
 /* A new job "bitsht:test" (asserts S_OK). */
 struct bht_job *fake_t_new_job(struct fake_t *t);
+/* The job's state (asserts get_state succeeds; the output is poisoned first). */
+enum bht_job_state fake_t_state(struct fake_t *t, struct bht_job *job);
+/* add_file(remote, <test folder>/name) to t->job, asserting S_OK; the local path goes to
+ * out_local (600 bytes). */
+void fake_t_add(struct fake_t *t, const char *remote, const char *name, char *out_local);
 /* wait() until the state is one to act on; fails the test after 1000 waits. */
 enum bht_job_state fake_t_run(struct fake_t *t, struct bht_job *job);
 /* Logs on as CORP\alice, impersonates, sets the helper token and flags, reverts, closes. */

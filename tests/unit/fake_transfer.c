@@ -7,20 +7,6 @@
 
 #define T(name) cmocka_unit_test_setup_teardown(name, fake_t_setup_job, fake_t_teardown)
 
-static enum bht_job_state state_of(struct fake_t *t, struct bht_job *job)
-{
-    enum bht_job_state st = (enum bht_job_state)0x7777;
-
-    assert_hr(S_OK, t->b->get_state(t->w, job, &st));
-    return st;
-}
-
-static void add(struct fake_t *t, const char *remote, const char *name, char *out_local)
-{
-    fake_t_path(t, out_local, 600, name);
-    assert_hr(S_OK, t->b->add_file(t->w, t->job, remote, out_local));
-}
-
 /* ---- adding files ---- */
 
 /* C14 */
@@ -30,8 +16,8 @@ static void add_file_http_to_suspended_job_keeps_state_and_counts_the_file(void 
     char local[600];
     struct bht_progress p;
 
-    add(t, PUBLIC_URL, "a.bin", local);
-    assert_state(BHT_JOB_SUSPENDED, state_of(t, t->job));
+    fake_t_add(t, PUBLIC_URL, "a.bin", local);
+    assert_state(BHT_JOB_SUSPENDED, fake_t_state(t, t->job));
     assert_hr(S_OK, t->b->get_progress(t->w, t->job, &p));
     assert_int_equal(p.files_total, 1);
 }
@@ -138,13 +124,13 @@ static void add_file_to_transferred_job_keeps_it_transferred_until_resume(void *
     struct fake_t *t = *state;
     char a[600], b[600];
 
-    add(t, PUBLIC_URL, "a.bin", a);
+    fake_t_add(t, PUBLIC_URL, "a.bin", a);
     assert_hr(S_OK, t->b->resume(t->w, t->job));
     assert_state(BHT_JOB_TRANSFERRED, fake_t_run(t, t->job));
-    add(t, PUBLIC_URL, "b.bin", b);
-    assert_state(BHT_JOB_TRANSFERRED, state_of(t, t->job));
+    fake_t_add(t, PUBLIC_URL, "b.bin", b);
+    assert_state(BHT_JOB_TRANSFERRED, fake_t_state(t, t->job));
     assert_hr(S_OK, t->b->resume(t->w, t->job));
-    assert_state(BHT_JOB_QUEUED, state_of(t, t->job));
+    assert_state(BHT_JOB_QUEUED, fake_t_state(t, t->job));
     assert_state(BHT_JOB_TRANSFERRED, fake_t_run(t, t->job));
     assert_hr(S_OK, t->b->complete(t->w, t->job));
     assert_true(fake_t_file_is_pattern(a, PUBLIC_SIZE));
@@ -208,7 +194,7 @@ static void resume_on_empty_job_fails_with_bg_e_empty(void **state)
     struct fake_t *t = *state;
 
     assert_hr(BG_E_EMPTY, t->b->resume(t->w, t->job));
-    assert_state(BHT_JOB_SUSPENDED, state_of(t, t->job));
+    assert_state(BHT_JOB_SUSPENDED, fake_t_state(t, t->job));
 }
 
 /* C28, §3.1: even an instantaneous transfer shows every state to a waiter */
@@ -218,9 +204,9 @@ static void resume_passes_through_queued_connecting_transferring_to_transferred(
     enum bht_job_state st = (enum bht_job_state)0x7777;
     char local[600];
 
-    add(t, PUBLIC_URL, "a.bin", local);
+    fake_t_add(t, PUBLIC_URL, "a.bin", local);
     assert_hr(S_OK, t->b->resume(t->w, t->job));
-    assert_state(BHT_JOB_QUEUED, state_of(t, t->job));
+    assert_state(BHT_JOB_QUEUED, fake_t_state(t, t->job));
     assert_hr(S_OK, t->b->wait(t->w, t->job, 1000, &st));
     assert_state(BHT_JOB_CONNECTING, st);
     assert_hr(S_OK, t->b->wait(t->w, t->job, 1000, &st));
@@ -239,10 +225,10 @@ static void resume_on_queued_job_succeeds_and_changes_nothing(void **state)
     struct fake_t *t = *state;
     char local[600];
 
-    add(t, PUBLIC_URL, "a.bin", local);
+    fake_t_add(t, PUBLIC_URL, "a.bin", local);
     assert_hr(S_OK, t->b->resume(t->w, t->job));
     assert_hr(S_OK, t->b->resume(t->w, t->job));
-    assert_state(BHT_JOB_QUEUED, state_of(t, t->job));
+    assert_state(BHT_JOB_QUEUED, fake_t_state(t, t->job));
 }
 
 /* C30, C60 */
@@ -253,14 +239,14 @@ static void resume_from_error_requeues_and_keeps_error_until_transferring(void *
     enum bht_job_state st;
     char local[600];
 
-    add(t, PUBLIC_URL, "a.bin", local);
+    fake_t_add(t, PUBLIC_URL, "a.bin", local);
     /* flags without a token: ERROR with BG_E_TOKEN_REQUIRED (C100) */
     assert_hr(S_OK, t->b->set_helper_token_flags(t->w, t->job, BHT_TOKEN_LOCAL_FILE));
     assert_hr(S_OK, t->b->resume(t->w, t->job));
     assert_state(BHT_JOB_ERROR, fake_t_run(t, t->job));
     assert_hr(S_OK, t->b->set_helper_token_flags(t->w, t->job, 0));
     assert_hr(S_OK, t->b->resume(t->w, t->job));
-    assert_state(BHT_JOB_QUEUED, state_of(t, t->job));
+    assert_state(BHT_JOB_QUEUED, fake_t_state(t, t->job));
     assert_hr(S_OK, t->b->get_error(t->w, t->job, &e));
     assert_hr(BG_E_TOKEN_REQUIRED, e.code);
     assert_hr(S_OK, t->b->wait(t->w, t->job, 1000, &st));
@@ -279,8 +265,8 @@ static void resume_from_error_keeps_finished_files(void **state)
 
     fake_t_world(t, "resource https://cdn.example/later size=10 fail=0x801901F7\n");
     t->job = fake_t_new_job(t);
-    add(t, PUBLIC_URL, "a.bin", a);
-    add(t, "https://cdn.example/later", "b.bin", b);
+    fake_t_add(t, PUBLIC_URL, "a.bin", a);
+    fake_t_add(t, "https://cdn.example/later", "b.bin", b);
     assert_hr(S_OK, t->b->resume(t->w, t->job));
     assert_state(BHT_JOB_ERROR, fake_t_run(t, t->job));
     assert_hr(S_OK, t->b->get_progress(t->w, t->job, &p));
@@ -298,11 +284,11 @@ static void resume_on_transferred_job_with_nothing_new_succeeds_and_stays(void *
     struct fake_t *t = *state;
     char local[600];
 
-    add(t, PUBLIC_URL, "a.bin", local);
+    fake_t_add(t, PUBLIC_URL, "a.bin", local);
     assert_hr(S_OK, t->b->resume(t->w, t->job));
     assert_state(BHT_JOB_TRANSFERRED, fake_t_run(t, t->job));
     assert_hr(S_OK, t->b->resume(t->w, t->job));
-    assert_state(BHT_JOB_TRANSFERRED, state_of(t, t->job));
+    assert_state(BHT_JOB_TRANSFERRED, fake_t_state(t, t->job));
 }
 
 /* C33 */
@@ -327,12 +313,12 @@ static void suspend_stops_a_transferring_job_and_resume_continues_it(void **stat
 
     fake_t_world(t, "resource https://cdn.example/slow size=5000 rate=1000\n");
     t->job = fake_t_new_job(t);
-    add(t, "https://cdn.example/slow", "s.bin", local);
+    fake_t_add(t, "https://cdn.example/slow", "s.bin", local);
     assert_hr(S_OK, t->b->resume(t->w, t->job));
     bht_fake_advance(t->w, 2000);
-    assert_state(BHT_JOB_TRANSFERRING, state_of(t, t->job));
+    assert_state(BHT_JOB_TRANSFERRING, fake_t_state(t, t->job));
     assert_hr(S_OK, t->b->suspend(t->w, t->job));
-    assert_state(BHT_JOB_SUSPENDED, state_of(t, t->job));
+    assert_state(BHT_JOB_SUSPENDED, fake_t_state(t, t->job));
     assert_hr(S_OK, t->b->get_progress(t->w, t->job, &p));
     assert_int_equal(p.bytes_transferred, 2000);
     bht_fake_advance(t->w, 60000); /* nothing moves while suspended */
@@ -364,7 +350,7 @@ static void complete_renames_the_hidden_temporary_into_place(void **state)
     enum bht_job_state st;
     char local[600];
 
-    add(t, PUBLIC_URL, "a.bin", local);
+    fake_t_add(t, PUBLIC_URL, "a.bin", local);
     assert_hr(S_OK, t->b->resume(t->w, t->job));
     assert_state(BHT_JOB_TRANSFERRED, fake_t_run(t, t->job));
     assert_int_equal(fake_t_file_size(local), -1); /* C37: invisible before Complete */
@@ -383,8 +369,8 @@ static void complete_with_a_failed_file_keeps_finished_ones_and_returns_partial(
     struct fake_t *t = *state;
     char a[600], b[600];
 
-    add(t, PUBLIC_URL, "a.bin", a);
-    add(t, "https://cdn.example/gone", "b.bin", b);
+    fake_t_add(t, PUBLIC_URL, "a.bin", a);
+    fake_t_add(t, "https://cdn.example/gone", "b.bin", b);
     assert_hr(S_OK, t->b->resume(t->w, t->job));
     assert_state(BHT_JOB_ERROR, fake_t_run(t, t->job));
     assert_hr(BG_S_PARTIAL_COMPLETE, t->b->complete(t->w, t->job));
@@ -399,10 +385,10 @@ static void complete_while_transferring_deletes_the_partial_temporary(void **sta
     struct fake_t *t = *state;
     char local[600];
 
-    add(t, "https://cdn.example/stuck", "s.bin", local);
+    fake_t_add(t, "https://cdn.example/stuck", "s.bin", local);
     assert_hr(S_OK, t->b->resume(t->w, t->job));
     bht_fake_advance(t->w, 1000);
-    assert_state(BHT_JOB_TRANSFERRING, state_of(t, t->job));
+    assert_state(BHT_JOB_TRANSFERRING, fake_t_state(t, t->job));
     assert_int_equal(fake_t_count_temporaries(t->dir), 1);
     assert_hr(BG_S_PARTIAL_COMPLETE, t->b->complete(t->w, t->job));
     assert_int_equal(fake_t_count_temporaries(t->dir), 0);
@@ -415,9 +401,9 @@ static void complete_with_no_finished_file_returns_partial_and_acknowledges(void
     struct fake_t *t = *state;
     char local[600];
 
-    add(t, PUBLIC_URL, "a.bin", local);
+    fake_t_add(t, PUBLIC_URL, "a.bin", local);
     assert_hr(BG_S_PARTIAL_COMPLETE, t->b->complete(t->w, t->job));
-    assert_state(BHT_JOB_ACKNOWLEDGED, state_of(t, t->job));
+    assert_state(BHT_JOB_ACKNOWLEDGED, fake_t_state(t, t->job));
 }
 
 /* C40 (question 3) */
@@ -426,7 +412,7 @@ static void complete_on_empty_job_succeeds(void **state)
     struct fake_t *t = *state;
 
     assert_hr(S_OK, t->b->complete(t->w, t->job));
-    assert_state(BHT_JOB_ACKNOWLEDGED, state_of(t, t->job));
+    assert_state(BHT_JOB_ACKNOWLEDGED, fake_t_state(t, t->job));
 }
 
 /* C41, C101: the rename at Complete is the helper's when LOCAL_FILE is set */
@@ -442,7 +428,7 @@ static void complete_whose_rename_is_denied_fails_and_leaves_the_job_transferred
     assert_state(BHT_JOB_TRANSFERRED, fake_t_run(t, t->job));
     assert_hr(S_OK, t->b->clear_helper_token(t->w, t->job)); /* now the owner renames */
     assert_hr(E_ACCESSDENIED, t->b->complete(t->w, t->job));
-    assert_state(BHT_JOB_TRANSFERRED, state_of(t, t->job));
+    assert_state(BHT_JOB_TRANSFERRED, fake_t_state(t, t->job));
     assert_int_equal(fake_t_file_size(local), -1);
     fake_t_set_alice_helper(t, t->job, BHT_TOKEN_LOCAL_FILE);
     assert_hr(S_OK, t->b->complete(t->w, t->job));
@@ -456,12 +442,12 @@ static void complete_whose_rename_fails_on_disk_returns_the_error_and_can_be_ret
     struct fake_t *t = *state;
     char local[600];
 
-    add(t, PUBLIC_URL, "a.bin", local);
+    fake_t_add(t, PUBLIC_URL, "a.bin", local);
     assert_hr(S_OK, t->b->resume(t->w, t->job));
     assert_state(BHT_JOB_TRANSFERRED, fake_t_run(t, t->job));
     fake_t_mkdir(local);
     assert_hr(E_ACCESSDENIED, t->b->complete(t->w, t->job)); /* EISDIR / EACCES mapped */
-    assert_state(BHT_JOB_TRANSFERRED, state_of(t, t->job));
+    assert_state(BHT_JOB_TRANSFERRED, fake_t_state(t, t->job));
     fake_t_rmdir(local);
     assert_hr(S_OK, t->b->complete(t->w, t->job));
     assert_true(fake_t_file_is_pattern(local, PUBLIC_SIZE));
@@ -473,7 +459,7 @@ static void complete_replaces_an_existing_destination_file(void **state)
     struct fake_t *t = *state;
     char local[600];
 
-    add(t, PUBLIC_URL, "a.bin", local);
+    fake_t_add(t, PUBLIC_URL, "a.bin", local);
     fake_t_write_file(local, "old", 3);
     assert_hr(S_OK, t->b->resume(t->w, t->job));
     assert_state(BHT_JOB_TRANSFERRED, fake_t_run(t, t->job));
@@ -503,12 +489,12 @@ static void cancel_deletes_temporaries_and_never_creates_the_destination(void **
     struct fake_t *t = *state;
     char local[600];
 
-    add(t, PUBLIC_URL, "a.bin", local);
+    fake_t_add(t, PUBLIC_URL, "a.bin", local);
     assert_hr(S_OK, t->b->resume(t->w, t->job));
     assert_state(BHT_JOB_TRANSFERRED, fake_t_run(t, t->job));
     assert_int_equal(fake_t_count_temporaries(t->dir), 1);
     assert_hr(S_OK, t->b->cancel(t->w, t->job));
-    assert_state(BHT_JOB_CANCELLED, state_of(t, t->job));
+    assert_state(BHT_JOB_CANCELLED, fake_t_state(t, t->job));
     assert_int_equal(fake_t_count_temporaries(t->dir), 0);
     assert_int_equal(fake_t_file_size(local), -1);
     assert_int_equal(bht_fake_jobs_in_state(t->w, BHT_JOB_CANCELLED), 1);
@@ -520,7 +506,7 @@ static void cancel_leaves_an_existing_destination_file_untouched(void **state)
     struct fake_t *t = *state;
     char local[600];
 
-    add(t, PUBLIC_URL, "a.bin", local);
+    fake_t_add(t, PUBLIC_URL, "a.bin", local);
     fake_t_write_file(local, "keep me", 7);
     assert_hr(S_OK, t->b->resume(t->w, t->job));
     assert_state(BHT_JOB_TRANSFERRED, fake_t_run(t, t->job));
@@ -534,7 +520,7 @@ static void cancel_on_empty_suspended_job_succeeds(void **state)
     struct fake_t *t = *state;
 
     assert_hr(S_OK, t->b->cancel(t->w, t->job));
-    assert_state(BHT_JOB_CANCELLED, state_of(t, t->job));
+    assert_state(BHT_JOB_CANCELLED, fake_t_state(t, t->job));
 }
 
 /* C50 */
@@ -543,12 +529,12 @@ static void cancel_while_transferring_stops_the_transfer(void **state)
     struct fake_t *t = *state;
     char local[600];
 
-    add(t, "https://cdn.example/stuck", "s.bin", local);
+    fake_t_add(t, "https://cdn.example/stuck", "s.bin", local);
     assert_hr(S_OK, t->b->resume(t->w, t->job));
     bht_fake_advance(t->w, 10);
-    assert_state(BHT_JOB_TRANSFERRING, state_of(t, t->job));
+    assert_state(BHT_JOB_TRANSFERRING, fake_t_state(t, t->job));
     assert_hr(S_OK, t->b->cancel(t->w, t->job));
-    assert_state(BHT_JOB_CANCELLED, state_of(t, t->job));
+    assert_state(BHT_JOB_CANCELLED, fake_t_state(t, t->job));
     assert_int_equal(fake_t_count_temporaries(t->dir), 0);
 }
 
@@ -571,7 +557,7 @@ static void get_error_without_an_error_fails_with_information_unavailable(void *
     char local[600];
 
     assert_hr(BG_E_ERROR_INFORMATION_UNAVAILABLE, t->b->get_error(t->w, t->job, &e));
-    add(t, PUBLIC_URL, "a.bin", local);
+    fake_t_add(t, PUBLIC_URL, "a.bin", local);
     assert_hr(S_OK, t->b->resume(t->w, t->job));
     assert_state(BHT_JOB_TRANSFERRED, fake_t_run(t, t->job));
     assert_hr(BG_E_ERROR_INFORMATION_UNAVAILABLE, t->b->get_error(t->w, t->job, &e));
@@ -597,7 +583,7 @@ static void undeclared_http_resource_fails_with_http_404_remote_file(void **stat
     struct fake_t *t = *state;
     char local[600];
 
-    add(t, "https://nowhere.example/x", "a.bin", local);
+    fake_t_add(t, "https://nowhere.example/x", "a.bin", local);
     assert_hr(S_OK, t->b->resume(t->w, t->job));
     assert_state(BHT_JOB_ERROR, fake_t_run(t, t->job));
     expect_error(t, BHT_ERRCTX_REMOTE_FILE, BHT_BG_E_HTTP_ERROR(404), "https://nowhere.example/x");
@@ -609,7 +595,7 @@ static void declared_failing_resource_fails_with_its_hresult(void **state)
     struct fake_t *t = *state;
     char local[600];
 
-    add(t, "https://cdn.example/gone", "a.bin", local);
+    fake_t_add(t, "https://cdn.example/gone", "a.bin", local);
     assert_hr(S_OK, t->b->resume(t->w, t->job));
     assert_state(BHT_JOB_ERROR, fake_t_run(t, t->job));
     expect_error(t, BHT_ERRCTX_REMOTE_FILE, BHT_BG_E_HTTP_ERROR(404), "https://cdn.example/gone");
@@ -624,7 +610,7 @@ static void other_http_status_fails_with_0x80190000_plus_status(void **state)
 
     fake_t_world(t, "resource https://cdn.example/e500 fail=0x801901F4\n");
     t->job = fake_t_new_job(t);
-    add(t, "https://cdn.example/e500", "a.bin", local);
+    fake_t_add(t, "https://cdn.example/e500", "a.bin", local);
     assert_hr(S_OK, t->b->resume(t->w, t->job));
     assert_state(BHT_JOB_ERROR, fake_t_run(t, t->job));
     expect_error(t, BHT_ERRCTX_REMOTE_FILE, BHT_HR(0x801901F4u), "https://cdn.example/e500");
@@ -639,7 +625,7 @@ static void transient_failures_are_retried_after_the_minimum_retry_delay(void **
     char local[600];
     int transients = 0, i;
 
-    add(t, "https://cdn.example/big.iso", "big.iso", local);
+    fake_t_add(t, "https://cdn.example/big.iso", "big.iso", local);
     assert_hr(S_OK, t->b->resume(t->w, t->job));
     for (i = 0; i < 100; i++) {
         assert_hr(S_OK, t->b->wait(t->w, t->job, 24u * 3600u * 1000u, &st));
@@ -666,7 +652,7 @@ static void undeclared_unc_source_fails_with_bad_netpath(void **state)
     struct fake_t *t = *state;
     char local[600];
 
-    add(t, "\\\\nosuch\\share\\f.txt", "a.bin", local);
+    fake_t_add(t, "\\\\nosuch\\share\\f.txt", "a.bin", local);
     assert_hr(S_OK, t->b->resume(t->w, t->job));
     assert_state(BHT_JOB_ERROR, fake_t_run(t, t->job));
     expect_error(t, BHT_ERRCTX_REMOTE_FILE, BHT_E_BAD_NETPATH, "\\\\nosuch\\share\\f.txt");
@@ -679,7 +665,7 @@ static void missing_local_source_fails_with_file_not_found(void **state)
     char local[600], src[600];
 
     fake_t_path(t, src, sizeof src, "no-such-source.bin");
-    add(t, src, "a.bin", local);
+    fake_t_add(t, src, "a.bin", local);
     assert_hr(S_OK, t->b->resume(t->w, t->job));
     assert_state(BHT_JOB_ERROR, fake_t_run(t, t->job));
     expect_error(t, BHT_ERRCTX_REMOTE_FILE, BHT_E_FILE_NOT_FOUND, src);
@@ -710,8 +696,8 @@ static void undeclared_real_local_file_is_copied(void **state)
     fake_t_path(t, src, sizeof src, "src.txt");
     fake_t_write_file(src, data, sizeof data - 1);
     snprintf(url, sizeof url, "file://%s", src);
-    add(t, src, "a.txt", a);
-    add(t, url, "b.txt", b);
+    fake_t_add(t, src, "a.txt", a);
+    fake_t_add(t, url, "b.txt", b);
     assert_hr(S_OK, t->b->resume(t->w, t->job));
     assert_state(BHT_JOB_TRANSFERRED, fake_t_run(t, t->job));
     assert_hr(S_OK, t->b->complete(t->w, t->job));
@@ -733,7 +719,7 @@ static void content_resource_serves_the_files_bytes(void **state)
     snprintf(world, sizeof world, "resource https://files.example/ledger content=%s\n", src);
     fake_t_world(t, world);
     t->job = fake_t_new_job(t);
-    add(t, "https://files.example/ledger", "l.bin", local);
+    fake_t_add(t, "https://files.example/ledger", "l.bin", local);
     assert_hr(S_OK, t->b->resume(t->w, t->job));
     assert_state(BHT_JOB_TRANSFERRED, fake_t_run(t, t->job));
     assert_hr(S_OK, t->b->complete(t->w, t->job));
@@ -753,7 +739,7 @@ static void zero_no_progress_timeout_makes_transient_errors_fatal(void **state)
 
     fake_t_world(t, "option no-progress-timeout=0\n");
     t->job = fake_t_new_job(t);
-    add(t, "https://cdn.example/big.iso", "big.iso", local);
+    fake_t_add(t, "https://cdn.example/big.iso", "big.iso", local);
     assert_hr(S_OK, t->b->resume(t->w, t->job));
     assert_state(BHT_JOB_ERROR, fake_t_run(t, t->job));
     expect_error(t, BHT_ERRCTX_GENERAL_TRANSPORT, BHT_E_WINHTTP_CANNOT_CONNECT,
@@ -768,7 +754,7 @@ static void retry_delay_beyond_the_timeout_means_no_retry(void **state)
 
     fake_t_world(t, "option retry-delay=7200\noption no-progress-timeout=3600\n");
     t->job = fake_t_new_job(t);
-    add(t, "https://cdn.example/big.iso", "big.iso", local);
+    fake_t_add(t, "https://cdn.example/big.iso", "big.iso", local);
     assert_hr(S_OK, t->b->resume(t->w, t->job));
     assert_state(BHT_JOB_ERROR, fake_t_run(t, t->job));
     assert_int_equal(bht_fake_now_ms(t->w), 0);
@@ -782,7 +768,7 @@ static void retry_delay_below_five_seconds_becomes_five(void **state)
 
     fake_t_world(t, "option retry-delay=1\n");
     t->job = fake_t_new_job(t);
-    add(t, "https://cdn.example/big.iso", "big.iso", local);
+    fake_t_add(t, "https://cdn.example/big.iso", "big.iso", local);
     assert_hr(S_OK, t->b->resume(t->w, t->job));
     assert_state(BHT_JOB_TRANSFERRED, fake_t_run(t, t->job));
     assert_int_equal(bht_fake_now_ms(t->w), 15000);
@@ -797,7 +783,7 @@ static void transient_errors_become_error_after_the_no_progress_timeout(void **s
     fake_t_world(t, "option no-progress-timeout=3600\n"
                     "resource https://cdn.example/down size=1 transient=1000000\n");
     t->job = fake_t_new_job(t);
-    add(t, "https://cdn.example/down", "d.bin", local);
+    fake_t_add(t, "https://cdn.example/down", "d.bin", local);
     assert_hr(S_OK, t->b->resume(t->w, t->job));
     assert_state(BHT_JOB_ERROR, fake_t_run(t, t->job));
     assert_int_equal(bht_fake_now_ms(t->w), 3600u * 1000u);
@@ -812,7 +798,7 @@ static void wait_on_a_stalled_job_times_out_on_the_virtual_clock(void **state)
     enum bht_job_state st = (enum bht_job_state)0x7777;
     char local[600];
 
-    add(t, "https://cdn.example/stuck", "s.bin", local);
+    fake_t_add(t, "https://cdn.example/stuck", "s.bin", local);
     assert_hr(S_OK, t->b->resume(t->w, t->job));
     assert_hr(S_OK, t->b->wait(t->w, t->job, 1000, &st));
     assert_state(BHT_JOB_CONNECTING, st);
@@ -833,7 +819,7 @@ static void rate_limited_transfer_takes_virtual_time_and_reports_progress(void *
 
     fake_t_world(t, "resource https://cdn.example/slow size=2500 rate=1000\n");
     t->job = fake_t_new_job(t);
-    add(t, "https://cdn.example/slow", "s.bin", local);
+    fake_t_add(t, "https://cdn.example/slow", "s.bin", local);
     assert_hr(S_OK, t->b->resume(t->w, t->job));
     /* a zero timeout still sees the step that is due now */
     assert_hr(S_OK, t->b->wait(t->w, t->job, 0, &st));

@@ -17,20 +17,6 @@ static int wine_setup(void **state)
 
 #define T(name) cmocka_unit_test_setup_teardown(name, wine_setup, fake_t_teardown)
 
-static enum bht_job_state state_of(struct fake_t *t, struct bht_job *job)
-{
-    enum bht_job_state st = (enum bht_job_state)0x7777;
-
-    assert_hr(S_OK, t->b->get_state(t->w, job, &st));
-    return st;
-}
-
-static void add(struct fake_t *t, const char *remote, const char *name, char *out_local)
-{
-    fake_t_path(t, out_local, 600, name);
-    assert_hr(S_OK, t->b->add_file(t->w, t->job, remote, out_local));
-}
-
 /* §5.1, C87 */
 static void every_token_op_answers_e_nointerface(void **state)
 {
@@ -69,7 +55,7 @@ static void transient_failures_go_straight_to_error(void **state)
     struct fake_t *t = *state;
     char local[600];
 
-    add(t, "https://cdn.example/big.iso", "big.iso", local);
+    fake_t_add(t, "https://cdn.example/big.iso", "big.iso", local);
     assert_hr(S_OK, t->b->resume(t->w, t->job));
     assert_state(BHT_JOB_ERROR, fake_t_run(t, t->job));
     assert_int_equal(bht_fake_now_ms(t->w), 0);
@@ -83,13 +69,13 @@ static void get_error_only_reports_http_status_errors_and_without_text(void **st
     char local[600];
     struct bht_job *other;
 
-    add(t, "\\\\nosuch\\share\\x", "a.bin", local);
+    fake_t_add(t, "\\\\nosuch\\share\\x", "a.bin", local);
     assert_hr(S_OK, t->b->resume(t->w, t->job));
     assert_state(BHT_JOB_ERROR, fake_t_run(t, t->job));
     assert_hr(BG_E_ERROR_INFORMATION_UNAVAILABLE, t->b->get_error(t->w, t->job, &e));
     other = t->job;
     t->job = fake_t_new_job(t);
-    add(t, "https://cdn.example/gone", "b.bin", local);
+    fake_t_add(t, "https://cdn.example/gone", "b.bin", local);
     assert_hr(S_OK, t->b->resume(t->w, t->job));
     assert_state(BHT_JOB_ERROR, fake_t_run(t, t->job));
     assert_hr(S_OK, t->b->get_error(t->w, t->job, &e));
@@ -105,7 +91,7 @@ static void resume_clears_the_error_at_once(void **state)
     struct bht_job_error e;
     char local[600];
 
-    add(t, "https://cdn.example/gone", "a.bin", local);
+    fake_t_add(t, "https://cdn.example/gone", "a.bin", local);
     assert_hr(S_OK, t->b->resume(t->w, t->job));
     assert_state(BHT_JOB_ERROR, fake_t_run(t, t->job));
     assert_hr(S_OK, t->b->resume(t->w, t->job));
@@ -120,7 +106,7 @@ static void http_500_counts_as_success(void **state)
 
     fake_t_world(t, "option profile=wine8\nresource https://cdn.example/e500 size=10 fail=0x801901F4\n");
     t->job = fake_t_new_job(t);
-    add(t, "https://cdn.example/e500", "a.bin", local);
+    fake_t_add(t, "https://cdn.example/e500", "a.bin", local);
     assert_hr(S_OK, t->b->resume(t->w, t->job));
     assert_state(BHT_JOB_TRANSFERRED, fake_t_run(t, t->job));
 }
@@ -150,7 +136,7 @@ static void add_file_after_complete_is_silently_accepted(void **state)
     char local[600];
 
     assert_hr(S_OK, t->b->complete(t->w, t->job));
-    add(t, PUBLIC_URL, "a.bin", local);
+    fake_t_add(t, PUBLIC_URL, "a.bin", local);
 }
 
 /* §5.11, C31 */
@@ -159,7 +145,7 @@ static void resume_on_a_transferred_job_with_nothing_new_gives_bg_e_empty(void *
     struct fake_t *t = *state;
     char local[600];
 
-    add(t, PUBLIC_URL, "a.bin", local);
+    fake_t_add(t, PUBLIC_URL, "a.bin", local);
     assert_hr(S_OK, t->b->resume(t->w, t->job));
     assert_state(BHT_JOB_TRANSFERRED, fake_t_run(t, t->job));
     assert_hr(BG_E_EMPTY, t->b->resume(t->w, t->job));
@@ -171,12 +157,12 @@ static void complete_with_a_failed_rename_still_acknowledges(void **state)
     struct fake_t *t = *state;
     char local[600];
 
-    add(t, PUBLIC_URL, "a.bin", local);
+    fake_t_add(t, PUBLIC_URL, "a.bin", local);
     assert_hr(S_OK, t->b->resume(t->w, t->job));
     assert_state(BHT_JOB_TRANSFERRED, fake_t_run(t, t->job));
     fake_t_mkdir(local); /* a folder where the file should go: the rename fails */
     assert_hr(BG_S_PARTIAL_COMPLETE, t->b->complete(t->w, t->job));
-    assert_state(BHT_JOB_ACKNOWLEDGED, state_of(t, t->job));
+    assert_state(BHT_JOB_ACKNOWLEDGED, fake_t_state(t, t->job));
     fake_t_rmdir(local);
 }
 
@@ -186,7 +172,7 @@ static void cancel_returns_unable_to_delete_files_in_the_normal_case(void **stat
     struct fake_t *t = *state;
     char local[600];
 
-    add(t, PUBLIC_URL, "a.bin", local);
+    fake_t_add(t, PUBLIC_URL, "a.bin", local);
     assert_hr(S_OK, t->b->resume(t->w, t->job));
     assert_state(BHT_JOB_TRANSFERRED, fake_t_run(t, t->job));
     assert_hr(BG_S_UNABLE_TO_DELETE_FILES, t->b->cancel(t->w, t->job));
@@ -199,7 +185,7 @@ static void cancel_destroys_an_existing_destination_file(void **state)
     struct fake_t *t = *state;
     char local[600];
 
-    add(t, PUBLIC_URL, "a.bin", local);
+    fake_t_add(t, PUBLIC_URL, "a.bin", local);
     fake_t_write_file(local, "precious", 8);
     assert_hr(S_OK, t->b->cancel(t->w, t->job));
     assert_int_equal(fake_t_file_size(local), -1);
@@ -253,7 +239,7 @@ static void bytes_total_stays_unknown_and_local_copies_count_no_bytes(void **sta
 
     fake_t_path(t, src, sizeof src, "src.bin");
     fake_t_write_file(src, "abc", 3);
-    add(t, src, "a.bin", local);
+    fake_t_add(t, src, "a.bin", local);
     assert_hr(S_OK, t->b->resume(t->w, t->job));
     assert_state(BHT_JOB_TRANSFERRED, fake_t_run(t, t->job));
     assert_hr(S_OK, t->b->get_progress(t->w, t->job, &p));
