@@ -5,6 +5,7 @@
  * BITS reports them in (bits-contract.md C41, C64). */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -106,4 +107,37 @@ bht_hr fake_fs_remove(const char *path)
     if (remove(path) == 0 || errno == ENOENT)
         return S_OK;
     return fake_fs_hr_from_errno(errno);
+}
+
+bht_hr fake_fs_read_all(FILE *fp, char **out_text, size_t *out_len)
+{
+    char *text = NULL;
+    size_t n = 0, cap = 0;
+
+    *out_text = NULL;
+    *out_len = 0;
+    for (;;) {
+        size_t k;
+        if (cap - n < 4096) {
+            char *nt = realloc(text, cap + 65536);
+            if (!nt) {
+                free(text);
+                return E_OUTOFMEMORY;
+            }
+            text = nt;
+            cap += 65536;
+        }
+        k = fread(text + n, 1, cap - n - 1, fp);
+        n += k;
+        if (k == 0)
+            break;
+    }
+    if (ferror(fp)) {
+        free(text);
+        return E_FAIL;
+    }
+    text[n] = '\0';
+    *out_text = text;
+    *out_len = n;
+    return S_OK;
 }

@@ -8,6 +8,7 @@
 #define BITSHT_FAKE_INTERNAL_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "fake_world.h"
@@ -258,6 +259,8 @@ char *fake_file_url_to_path(const char *url);
 int fake_path_has_prefix_dir(const char *path, const char *dir);
 
 /* fake_fs.c: the platform part */
+/* The rest of fp into a NUL-terminated malloc'd buffer (its length without the NUL). */
+bht_hr fake_fs_read_all(FILE *fp, char **out_text, size_t *out_len);
 int fake_fs_is_dir(const char *path);
 int fake_fs_file_size(const char *path, uint64_t *out_size); /* 1 if a regular file */
 bht_hr fake_fs_dir_writable(const char *dir);

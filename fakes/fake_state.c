@@ -533,7 +533,7 @@ bht_hr bht_fake_state_load(struct bht_fake_world *w, const char *path, char *err
 {
     FILE *fp;
     char *text = NULL;
-    size_t n = 0, cap = 0;
+    size_t n = 0;
     bht_hr hr;
 
     if (err && err_size)
@@ -548,25 +548,10 @@ bht_hr bht_fake_state_load(struct bht_fake_world *w, const char *path, char *err
             snprintf(err, err_size, "%s: cannot read (%s)", path, strerror(errno));
         return fake_fs_hr_from_errno(errno);
     }
-    for (;;) {
-        size_t k;
-        if (cap - n < 4096) {
-            char *nt = realloc(text, cap + 65536);
-            if (!nt) {
-                free(text);
-                fclose(fp);
-                return E_OUTOFMEMORY;
-            }
-            text = nt;
-            cap += 65536;
-        }
-        k = fread(text + n, 1, cap - n - 1, fp);
-        n += k;
-        if (k == 0)
-            break;
-    }
+    hr = fake_fs_read_all(fp, &text, &n);
     fclose(fp);
-    text[n] = '\0';
+    if (hr != S_OK)
+        return hr;
     hr = fake_state_parse_text(w, text, n, path, err, err_size);
     free(text);
     return hr;
