@@ -58,7 +58,8 @@ bht_hr cli_backend_open(const struct cli_options *o, struct cli_backend *out, ch
         bht_hr hr = bht_com_backend_open(&out->be);
         if (BHT_FAILED(hr)) {
             char hrtext[64];
-            snprintf(err, err_size, "cannot reach BITS: %s: %s",
+            snprintf(err, err_size,
+                     "cannot reach BITS (is the BITS service installed and enabled?): %s: %s",
                      bht_hr_format(hr, hrtext, sizeof hrtext), bht_hr_message(hr));
             return hr == E_INVALIDARG ? E_FAIL : hr;
         }

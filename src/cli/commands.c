@@ -29,13 +29,8 @@ int cmd_exit_code_for(bht_hr hr)
     case 0x80070005u: /* E_ACCESSDENIED */
     case 0x80010123u: /* CO_E_FAILEDTOIMPERSONATE */
         return 3;
-    case 0x80040154u: /* REGDB_E_CLASSNOTREG */
-    case 0x80070422u: /* service disabled */
-    case 0x80080005u:
-    case 0x800706BAu:
-        return 5;
     default:
-        return 1;
+        return bht_hr_means_unavailable(hr) ? 5 : 1;
     }
 }
 

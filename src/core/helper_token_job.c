@@ -78,22 +78,6 @@ static void stage(struct flow *f, enum bht_step step)
     f->req->on_event(f->req->event_user, &ev);
 }
 
-/* HRESULTs that mean "BITS itself cannot be reached" (exit 5), whatever step saw them. */
-static int means_unavailable(bht_hr hr)
-{
-    switch ((uint32_t)hr) {
-    case 0x80040154u: /* REGDB_E_CLASSNOTREG */
-    case 0x80070422u: /* ERROR_SERVICE_DISABLED */
-    case 0x80080005u: /* CO_E_SERVER_EXEC_FAILURE */
-    case 0x800706BAu: /* RPC_S_SERVER_UNAVAILABLE */
-    case 0x800706BEu: /* RPC_S_CALL_FAILED */
-    case 0x800401F0u: /* CO_E_NOTINITIALIZED */
-        return 1;
-    default:
-        return 0;
-    }
-}
-
 /* Records the first failure only: later cleanup errors must not hide the cause. */
 static bht_hr fail(struct flow *f, enum bht_outcome outcome, enum bht_step step, bht_hr hr,
                    const char *fmt, ...)
@@ -102,7 +86,7 @@ static bht_hr fail(struct flow *f, enum bht_outcome outcome, enum bht_step step,
 
     if (f->rep->failed_step != BHT_STEP_NONE)
         return hr;
-    f->rep->outcome = means_unavailable(hr) ? BHT_OUTCOME_UNAVAILABLE : outcome;
+    f->rep->outcome = bht_hr_means_unavailable(hr) ? BHT_OUTCOME_UNAVAILABLE : outcome;
     f->rep->failed_step = step;
     f->rep->hr = hr;
     va_start(ap, fmt);
@@ -330,7 +314,10 @@ static bht_hr wait_for_outcome(struct flow *f)
             }
             return fail(f, BHT_OUTCOME_TRANSFER_FAILED, BHT_STEP_TRANSFER,
                         f->rep->has_bits_error ? f->rep->bits_error.code : E_FAIL,
-                        "BITS reported an error for the job");
+                        f->rep->has_bits_error
+                            ? "BITS reported an error for the job"
+                            : "BITS put the job in ERROR and gave no error details (Wine "
+                              "gives them only for HTTP status errors)");
         case BHT_JOB_ACKNOWLEDGED:
         case BHT_JOB_CANCELLED:
             return fail(f, BHT_OUTCOME_TRANSFER_FAILED, BHT_STEP_WAIT, BHT_E_CANCELLED,

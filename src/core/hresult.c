@@ -47,6 +47,9 @@ static const struct hr_entry hr_table[] = {
     {0x80070569u, "HRESULT_FROM_WIN32(ERROR_LOGON_TYPE_NOT_GRANTED)",
      "the account has not been granted this logon type (try another --logon-type)"},
     {0x800705B4u, "HRESULT_FROM_WIN32(ERROR_TIMEOUT)", "the deadline passed before the job finished"},
+    {0x800706BAu, "HRESULT_FROM_WIN32(RPC_S_SERVER_UNAVAILABLE)", "the BITS service is not running"},
+    {0x800706BEu, "HRESULT_FROM_WIN32(RPC_S_CALL_FAILED)", "the BITS service stopped responding"},
+    {0x80080005u, "CO_E_SERVER_EXEC_FAILURE", "the BITS service could not be started"},
     {0x800706F4u, "HRESULT_FROM_WIN32(RPC_X_NULL_REF_POINTER)", "a NULL argument was refused"},
     {0x80070717u, "HRESULT_FROM_WIN32(ERROR_RESOURCE_LANG_NOT_FOUND)", "no error text in that language"},
     {0x80072EE2u, "HRESULT_FROM_WIN32(ERROR_WINHTTP_TIMEOUT)", "the HTTP request timed out"},
@@ -150,4 +153,19 @@ char *bht_hr_format(bht_hr hr, char *buf, unsigned buf_size)
     else
         snprintf(buf, buf_size, "0x%08X", (unsigned)(uint32_t)hr);
     return buf;
+}
+
+int bht_hr_means_unavailable(bht_hr hr)
+{
+    switch ((uint32_t)hr) {
+    case 0x80040154u: /* REGDB_E_CLASSNOTREG */
+    case 0x80070422u: /* ERROR_SERVICE_DISABLED */
+    case 0x80080005u: /* CO_E_SERVER_EXEC_FAILURE */
+    case 0x800706BAu: /* RPC_S_SERVER_UNAVAILABLE */
+    case 0x800706BEu: /* RPC_S_CALL_FAILED: the service died mid-run (seen on Wine) */
+    case 0x800401F0u: /* CO_E_NOTINITIALIZED */
+        return 1;
+    default:
+        return 0;
+    }
 }

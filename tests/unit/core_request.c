@@ -174,6 +174,9 @@ static void hresults_have_names_and_messages(void **state)
     assert_int_equal((uint32_t)BHT_HR_FROM_WIN32(1326), 0x8007052Eu);
     assert_string_equal(bht_job_state_name(BHT_JOB_TRANSIENT_ERROR), "TRANSIENT_ERROR");
     assert_int_equal(bht_outcome_exit_code(BHT_OUTCOME_UNAVAILABLE), 5);
+    assert_true(bht_hr_means_unavailable(REGDB_E_CLASSNOTREG));
+    assert_true(bht_hr_means_unavailable(BHT_HR(0x800706BEu))); /* service died (Wine) */
+    assert_false(bht_hr_means_unavailable(E_ACCESSDENIED));
 }
 
 int main(void)

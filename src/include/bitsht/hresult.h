@@ -157,6 +157,9 @@ const char *bht_hr_name(bht_hr hr);
 /* A short English sentence for people ("wrong user name or password"); a generic text
  * for unknown values. Never NULL, static storage. */
 const char *bht_hr_message(bht_hr hr);
+/* Non-zero for values that mean BITS itself cannot be reached (class not registered,
+ * service disabled or dead, RPC server gone): the CLI's exit 5, whatever step saw them. */
+int bht_hr_means_unavailable(bht_hr hr);
 /* "0x80070057 (E_INVALIDARG)" or "0x80071234" into buf; returns buf. 64 bytes suffice. */
 char *bht_hr_format(bht_hr hr, char *buf, unsigned buf_size);
 
