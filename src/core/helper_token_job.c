@@ -63,19 +63,8 @@ static void emit(struct flow *f, enum bht_event_kind kind, const struct bht_job_
 
 static void stage(struct flow *f, enum bht_step step)
 {
-    struct bht_event ev;
-
     f->step = step;
-    if (!f->req->on_event)
-        return;
-    memset(&ev, 0, sizeof ev);
-    ev.kind = BHT_EVENT_STAGE;
-    ev.step = step;
-    ev.state = f->last_state;
-    ev.progress = f->rep->progress;
-    ev.elapsed_ms = elapsed(f);
-    ev.job_id = f->rep->job_id;
-    f->req->on_event(f->req->event_user, &ev);
+    emit(f, BHT_EVENT_STAGE, NULL);
 }
 
 /* Records the first failure only: later cleanup errors must not hide the cause. */
@@ -197,15 +186,13 @@ static void refresh_progress(struct flow *f)
         f->rep->progress = p;
 }
 
+/* The job's current error object into the report; none when BITS gives none (Wine, C59),
+ * so a stale error from an earlier transient state is never reported as this one. */
 static void read_bits_error(struct flow *f)
 {
-    struct bht_job_error e;
-
-    memset(&e, 0, sizeof e);
-    if (BHT_SUCCEEDED(f->bits->get_error(f->be->bits_ctx, f->job, &e))) {
-        f->rep->bits_error = e;
-        f->rep->has_bits_error = 1;
-    }
+    memset(&f->rep->bits_error, 0, sizeof f->rep->bits_error);
+    f->rep->has_bits_error =
+        BHT_SUCCEEDED(f->bits->get_error(f->be->bits_ctx, f->job, &f->rep->bits_error));
 }
 
 /* BG_E_TOKEN_REQUIRED (C100): BITS dropped the helper token (the owner logged off).
@@ -281,13 +268,8 @@ static bht_hr wait_for_outcome(struct flow *f)
             refresh_progress(f);
             emit(f, BHT_EVENT_STATE, NULL);
             if (st == BHT_JOB_TRANSIENT_ERROR) {
-                struct bht_job_error e;
-                memset(&e, 0, sizeof e);
                 f->rep->transient_errors++;
-                if (BHT_SUCCEEDED(f->bits->get_error(bctx, f->job, &e))) {
-                    f->rep->bits_error = e;
-                    f->rep->has_bits_error = 1;
-                }
+                read_bits_error(f);
                 emit(f, BHT_EVENT_TRANSIENT, f->rep->has_bits_error ? &f->rep->bits_error : NULL);
                 if (req->max_transient >= 0 &&
                     f->rep->transient_errors > (unsigned)req->max_transient)
