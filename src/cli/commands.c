@@ -130,10 +130,12 @@ int cmd_token(struct cli_options *o, struct cli_backend *b, struct cli_output *o
             code = call_failed(out, hr, "cannot read the helper token flags");
             goto out;
         }
-        if (o->json)
-            printf("{\"job_id\":\"%s\",\"token_flags\":\"%s\",\"value\":%u}\n", o->job_id,
-                   cli_token_flags_text(flags), (unsigned)flags);
-        else
+        if (o->json) {
+            fputs("{\"job_id\":", stdout);
+            out_json_string(stdout, o->job_id);
+            printf(",\"token_flags\":\"%s\",\"value\":%u}\n", cli_token_flags_text(flags),
+                   (unsigned)flags);
+        } else
             printf("%s\n", cli_token_flags_text(flags));
         break;
     default:
@@ -142,9 +144,11 @@ int cmd_token(struct cli_options *o, struct cli_backend *b, struct cli_output *o
             code = call_failed(out, hr, "cannot clear the helper token");
             goto out;
         }
-        if (o->json)
-            printf("{\"job_id\":\"%s\",\"cleared\":true}\n", o->job_id);
-        else if (!o->quiet)
+        if (o->json) {
+            fputs("{\"job_id\":", stdout);
+            out_json_string(stdout, o->job_id);
+            fputs(",\"cleared\":true}\n", stdout);
+        } else if (!o->quiet)
             printf("helper token cleared (flags kept)\n");
         break;
     }
