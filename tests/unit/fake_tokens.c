@@ -19,6 +19,24 @@ static struct bht_token *logon_as(struct fake_t *t, const char *user, const char
     return tok;
 }
 
+/* The documented order (§3.4 rule 3) as user: log on, impersonate, SetHelperToken (and the
+ * flags, when given and the token was taken), revert, close. Returns SetHelperToken's
+ * result; every other step must succeed. */
+static bht_hr set_helper_as(struct fake_t *t, const char *user, const char *password,
+                            uint32_t flags)
+{
+    struct bht_token *tok = logon_as(t, user, password);
+    bht_hr hr;
+
+    assert_hr(S_OK, t->id->impersonate(t->w, tok));
+    hr = t->b->set_helper_token(t->w, t->job);
+    if (hr == S_OK && flags)
+        assert_hr(S_OK, t->b->set_helper_token_flags(t->w, t->job, flags));
+    assert_hr(S_OK, t->id->revert(t->w));
+    assert_hr(S_OK, t->id->close(t->w, tok));
+    return hr;
+}
+
 static void expect_sid(struct fake_t *t, struct bht_job *job, const char *rid)
 {
     char *sid = (char *)0xdeadbeef;
@@ -93,14 +111,9 @@ static void get_token_options_while_impersonating_an_admin_succeeds(void **state
 static void set_helper_token_captures_the_impersonated_users_token(void **state)
 {
     struct fake_t *t = *state;
-    struct bht_token *alice;
 
     assert_hr(S_OK, t->b->get_token_options(t->w, t->job));
-    alice = logon_as(t, "alice", "S3cret!");
-    assert_hr(S_OK, t->id->impersonate(t->w, alice));
-    assert_hr(S_OK, t->b->set_helper_token(t->w, t->job));
-    assert_hr(S_OK, t->id->revert(t->w));
-    assert_hr(S_OK, t->id->close(t->w, alice));
+    assert_hr(S_OK, set_helper_as(t, "alice", "S3cret!", 0));
     /* the job keeps its own reference: closing the handle drops nothing */
     expect_sid(t, t->job, "1000");
     assert_int_equal(bht_fake_open_tokens(t->w), 0);
@@ -121,16 +134,11 @@ static void set_helper_token_without_impersonation_captures_the_process_token(vo
 static void legacy_rule_refuses_any_helper_token_for_a_non_admin_owner(void **state)
 {
     struct fake_t *t = *state;
-    struct bht_token *alice;
 
     fake_t_world(t, "option admin-rule=legacy\n");
     t->job = fake_t_new_job(t);
     assert_hr(S_OK, t->b->get_token_options(t->w, t->job));
-    alice = logon_as(t, "alice", "S3cret!");
-    assert_hr(S_OK, t->id->impersonate(t->w, alice));
-    assert_hr(E_ACCESSDENIED, t->b->set_helper_token(t->w, t->job));
-    assert_hr(S_OK, t->id->revert(t->w));
-    assert_hr(S_OK, t->id->close(t->w, alice));
+    assert_hr(E_ACCESSDENIED, set_helper_as(t, "alice", "S3cret!", 0));
     expect_sid(t, t->job, NULL);
 }
 
@@ -138,16 +146,11 @@ static void legacy_rule_refuses_any_helper_token_for_a_non_admin_owner(void **st
 static void legacy_rule_lets_an_admin_owner_set_a_helper_token(void **state)
 {
     struct fake_t *t = *state;
-    struct bht_token *alice;
 
     fake_t_world(t, "option admin-rule=legacy\noption owner=CORP\\root\n");
     t->job = fake_t_new_job(t);
     assert_hr(S_OK, t->b->get_token_options(t->w, t->job));
-    alice = logon_as(t, "alice", "S3cret!");
-    assert_hr(S_OK, t->id->impersonate(t->w, alice));
-    assert_hr(S_OK, t->b->set_helper_token(t->w, t->job));
-    assert_hr(S_OK, t->id->revert(t->w));
-    assert_hr(S_OK, t->id->close(t->w, alice));
+    assert_hr(S_OK, set_helper_as(t, "alice", "S3cret!", 0));
     expect_sid(t, t->job, "1000");
 }
 
@@ -155,14 +158,9 @@ static void legacy_rule_lets_an_admin_owner_set_a_helper_token(void **state)
 static void admin_helper_token_from_a_non_admin_owner_is_denied(void **state)
 {
     struct fake_t *t = *state;
-    struct bht_token *root;
 
     assert_hr(S_OK, t->b->get_token_options(t->w, t->job));
-    root = logon_as(t, "root", "toor");
-    assert_hr(S_OK, t->id->impersonate(t->w, root));
-    assert_hr(E_ACCESSDENIED, t->b->set_helper_token(t->w, t->job));
-    assert_hr(S_OK, t->id->revert(t->w));
-    assert_hr(S_OK, t->id->close(t->w, root));
+    assert_hr(E_ACCESSDENIED, set_helper_as(t, "root", "toor", 0));
     expect_sid(t, t->job, NULL);
 }
 
@@ -170,17 +168,11 @@ static void admin_helper_token_from_a_non_admin_owner_is_denied(void **state)
 static void admin_owner_may_set_an_admin_helper_token(void **state)
 {
     struct fake_t *t = *state;
-    struct bht_token *root;
 
     fake_t_world(t, "option owner=CORP\\root\n");
     t->job = fake_t_new_job(t);
     assert_hr(S_OK, t->b->get_token_options(t->w, t->job));
-    root = logon_as(t, "root", "toor");
-    assert_hr(S_OK, t->id->impersonate(t->w, root));
-    assert_hr(S_OK, t->b->set_helper_token(t->w, t->job));
-    assert_hr(S_OK, t->b->set_helper_token_flags(t->w, t->job, BHT_TOKEN_VALID_MASK));
-    assert_hr(S_OK, t->id->revert(t->w));
-    assert_hr(S_OK, t->id->close(t->w, root));
+    assert_hr(S_OK, set_helper_as(t, "root", "toor", BHT_TOKEN_VALID_MASK));
     expect_sid(t, t->job, "1002");
 }
 
