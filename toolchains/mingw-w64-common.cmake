@@ -3,7 +3,9 @@
 set(CMAKE_SYSTEM_NAME Windows)
 find_program(CMAKE_C_COMPILER ${BHT_MINGW_TRIPLET}-gcc REQUIRED)
 find_program(CMAKE_RC_COMPILER ${BHT_MINGW_TRIPLET}-windres REQUIRED)
-set(CMAKE_FIND_ROOT_PATH /usr/${BHT_MINGW_TRIPLET})
+# Appended, so a root given with -DCMAKE_FIND_ROOT_PATH (an installed bitsht for another
+# project, as tests/consumer does) is searched as well as the MinGW sysroot.
+list(APPEND CMAKE_FIND_ROOT_PATH /usr/${BHT_MINGW_TRIPLET})
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "fake_world.h"
+#include "bitsht/fake_world.h"
 #ifdef _WIN32
 #include "bitsht/com_backend.h"
 #endif

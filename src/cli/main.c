@@ -4,13 +4,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bitsht/version.h"
+
 #include "args.h"
 #include "backend_select.h"
 #include "commands.h"
 #include "output.h"
 #include "password.h"
-
-#define BITSHT_VERSION "0.1.0"
+#include "bht_git_revision.h" /* generated: BHT_GIT_REVISION */
 
 static const char usage_text[] =
     "usage: bitsht transfer [options] REMOTE LOCAL [REMOTE LOCAL ...]\n"
@@ -80,7 +81,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (o.command == CLI_VERSION) {
-        printf("bitsht %s\n", BITSHT_VERSION);
+        printf("bitsht %s (git %s)\n", bht_version(), BHT_GIT_REVISION);
         return 0;
     }
     if (o.command == CLI_TRANSFER && !o.no_helper_token) {

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "conformance.h"
-#include "fake_world.h"
+#include "bitsht/fake_world.h"
 #include "fake_world_setup.h"
 #include "fixture_world.h"
 

@@ -2,7 +2,7 @@
  * for the checks (backend_fake.c) and for trace replay (replay.c). */
 #include <stdio.h>
 
-#include "fake_world.h"
+#include "bitsht/fake_world.h"
 #include "fake_world_setup.h"
 #include "fixture_world.h"
 

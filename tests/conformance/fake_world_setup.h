@@ -2,7 +2,7 @@
 #ifndef BHT_CONFORMANCE_FAKE_WORLD_SETUP_H
 #define BHT_CONFORMANCE_FAKE_WORLD_SETUP_H
 
-#include "fake_world.h"
+#include "bitsht/fake_world.h"
 
 /* A fresh world with the fixed resources under base URL http, in the given profile;
  * NULL (reason on stderr) when the fake refuses the declarations. */

@@ -16,7 +16,7 @@
 
 #include "checks.h"
 #include "divergences.h"
-#include "fake_world.h"
+#include "bitsht/fake_world.h"
 #include "fake_world_setup.h"
 #include "fixture_world.h"
 #include "trace.h"

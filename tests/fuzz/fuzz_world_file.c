@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fake_world.h"
+#include "bitsht/fake_world.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "fake_world.h"
+#include "bitsht/fake_world.h"
 
 /* CORP\bob (not admin) is the process identity and owns the jobs; CORP\alice (not admin)
  * may read the restricted resources and write the restricted folder; CORP\root is an
