@@ -117,13 +117,21 @@ static int split_user(const char *arg, struct cli_options *o)
     return 1;
 }
 
+/* An environment default; set but empty counts as unset, as shells usually mean it. */
+static const char *env_value(const char *name)
+{
+    const char *v = getenv(name);
+
+    return v && *v ? v : NULL;
+}
+
 static void set_defaults(struct cli_options *o)
 {
     memset(o, 0, sizeof *o);
     o->command = CLI_HELP;
-    o->backend = getenv("BITSHT_BACKEND");
-    o->fake_world = getenv("BITSHT_FAKE_WORLD");
-    o->fake_state = getenv("BITSHT_FAKE_STATE");
+    o->backend = env_value("BITSHT_BACKEND");
+    o->fake_world = env_value("BITSHT_FAKE_WORLD");
+    o->fake_state = env_value("BITSHT_FAKE_STATE");
     o->token_flags = BHT_TOKEN_LOCAL_FILE; /* the sample's only flag */
     o->logon_type = BHT_LOGON_INTERACTIVE;
     o->timeout_s = 900;
@@ -140,29 +148,44 @@ static void set_defaults(struct cli_options *o)
         } \
     } while (0)
 
+/* The common options that take a value (none may be empty: '--fake-state ""' is a
+ * mistake, not "no state file"); NULL when a is not one of them. */
+static const char **common_value_slot(const char *a, struct cli_options *o)
+{
+    if (strcmp(a, "--backend") == 0)
+        return &o->backend;
+    if (strcmp(a, "--fake-world") == 0)
+        return &o->fake_world;
+    if (strcmp(a, "--fake-state") == 0)
+        return &o->fake_state;
+    return NULL;
+}
+
 /* Options every command takes. Returns 1 when consumed (advancing *i), 0 when not ours,
  * -1 on error. */
 static int common_option(int argc, char **argv, int *i, struct cli_options *o, char *err,
                          size_t err_size)
 {
     const char *a = argv[*i];
+    const char **slot;
 
-
-    if (strcmp(a, "--json") == 0)
+    if (strcmp(a, "--json") == 0) {
         o->json = 1;
-    else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0)
+        return 1;
+    }
+    if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
         o->quiet = 1;
-    else if (strcmp(a, "--backend") == 0) {
-        NEED_VALUE_OR(-1);
-        o->backend = argv[++*i];
-    } else if (strcmp(a, "--fake-world") == 0) {
-        NEED_VALUE_OR(-1);
-        o->fake_world = argv[++*i];
-    } else if (strcmp(a, "--fake-state") == 0) {
-        NEED_VALUE_OR(-1);
-        o->fake_state = argv[++*i];
-    } else
+        return 1;
+    }
+    slot = common_value_slot(a, o);
+    if (!slot)
         return 0;
+    NEED_VALUE_OR(-1);
+    if (!*argv[*i + 1]) {
+        usage_error(err, err_size, "option %s needs a non-empty value", a);
+        return -1;
+    }
+    *slot = argv[++*i];
     return 1;
 }
 
@@ -305,13 +328,37 @@ out:
     return hr;
 }
 
+/* A sample-form slot that a user meant as an option ("bitsht URL L --fake-state S
+ * --overwrite" has six arguments too). The password slot may start with one '-'. */
+static int looks_like_option(const char *a, int password_slot)
+{
+    if (password_slot)
+        return strncmp(a, "--", 2) == 0 || strcmp(a, "-q") == 0 || strcmp(a, "-h") == 0;
+    return a[0] == '-';
+}
+
 /* The documented sample's form: bitsht REMOTE LOCAL DOMAIN USER PASSWORD. */
 static bht_hr parse_sample_form(char **argv, struct cli_options *o, char *err, size_t err_size)
 {
+    static const char *const slots[] = {"REMOTE", "LOCAL", "DOMAIN", "USER"};
+    static const char sample_only[] =
+        "the sample form takes REMOTE LOCAL DOMAIN USER PASSWORD and no options";
+    static const char use_transfer[] = "use 'bitsht transfer [options] REMOTE LOCAL'";
     size_t dn = strlen(argv[3]), un = strlen(argv[4]);
 
-    if (dn >= sizeof o->domain || un == 0 || un >= sizeof o->user)
-        return usage_error(err, err_size, "domain or user name too long");
+    o->password_argv = argv[5]; /* first: the caller wipes it whatever happens next */
+    for (int k = 2; k <= 4; k++)
+        if (looks_like_option(argv[k], 0))
+            return usage_error(err, err_size, "%s, but its %s argument '%s' looks like one: %s",
+                               sample_only, slots[k - 1], argv[k], use_transfer);
+    if (looks_like_option(argv[5], 1)) /* never repeated: it is the password */
+        return usage_error(err, err_size, "%s, but its PASSWORD argument looks like one: %s",
+                           sample_only, use_transfer);
+    if (un == 0)
+        return usage_error(err, err_size, "the sample form needs a USER name (it is empty)");
+    if (dn >= sizeof o->domain || un >= sizeof o->user)
+        return usage_error(err, err_size, "the %s name is longer than %zu bytes",
+                           dn >= sizeof o->domain ? "DOMAIN" : "USER", sizeof o->user - 1);
     o->command = CLI_TRANSFER;
     o->sample_form = 1;
     o->files = calloc(1, sizeof *o->files);
@@ -324,7 +371,6 @@ static bht_hr parse_sample_form(char **argv, struct cli_options *o, char *err, s
     memcpy(o->user, argv[4], un + 1);
     o->user_arg = argv[4];
     o->password_source = PASSWORD_ARGV;
-    o->password_argv = argv[5];
     return S_OK;
 }
 

@@ -413,6 +413,14 @@ bht_hr bht_run_transfer(const struct bht_backend *be, const struct bht_request *
         return hr;
     }
 
+    if (req->interrupted && req->interrupted(req->event_user)) {
+        /* Ctrl-C while validating (a slow or hung file system): no job, no logon. */
+        wipe_password(req);
+        fail(&f, BHT_OUTCOME_TRANSFER_FAILED, BHT_STEP_CREATE_JOB, BHT_E_CANCELLED,
+             "interrupted before the job was created; nothing was queued");
+        rep->elapsed_ms = elapsed(&f);
+        return BHT_E_CANCELLED;
+    }
     snprintf(name, sizeof name, "%s%s", BHT_NAME_PREFIX,
              req->display_name ? req->display_name : "transfer");
     stage(&f, BHT_STEP_CREATE_JOB);

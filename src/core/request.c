@@ -1,13 +1,23 @@
 /* bitsht: validation of a transfer request before any backend call (design.md step 1).
  * The rules are BITS's own documented limits (bits-contract.md §2.4, C16-C18), checked
  * here so that bad input never creates a job: exit 2 means "no job exists". */
+#ifndef _WIN32
+#define _POSIX_C_SOURCE 200809L /* lstat */
+#endif
 #include "bitsht/job.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
-#define LOCAL_NAME_MAX 260 /* MAX_PATH, characters */
+#include "url.h"
+#include "utf8.h"
+
+#define LOCAL_NAME_MAX 260     /* MAX_PATH, UTF-16 units */
+#define LOCAL_COMPONENT_MAX 255 /* one path component: NTFS's limit in UTF-16 units, and
+                                   NAME_MAX bytes on POSIX file systems */
 
 static bht_hr refuse(struct bht_report *report, const char *fmt, ...)
 {
@@ -20,18 +30,6 @@ static bht_hr refuse(struct bht_report *report, const char *fmt, ...)
     vsnprintf(report->detail, sizeof report->detail, fmt, ap);
     va_end(ap);
     return E_INVALIDARG;
-}
-
-/* Characters, not bytes: BITS's limits count UTF-16 units; counting code points is
- * the same for the BMP and close enough (never more permissive by more than 2x). */
-static size_t utf8_chars(const char *s)
-{
-    size_t n = 0;
-
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0u) != 0x80u)
-            n++;
-    return n;
 }
 
 static int starts_with_nocase(const char *s, const char *prefix)
@@ -71,23 +69,61 @@ static int is_full_local_path(const char *p)
     return p[0] == '/' || is_drive_path(p) || is_unc_path(p);
 }
 
+/* The text rules every name shares: UTF-8 (BITS takes UTF-16), no control characters,
+ * at most max UTF-16 units. Each caller has a message per fault, indexed by it. */
+enum text_fault { TEXT_OK, TEXT_NOT_UTF8, TEXT_CONTROL, TEXT_TOO_LONG };
+
+static enum text_fault text_fault(const char *s, size_t max)
+{
+    size_t units = bht_utf16_units(s, (size_t)-1);
+
+    if (units == BHT_NOT_UTF8)
+        return TEXT_NOT_UTF8;
+    if (bht_has_control_char(s))
+        return TEXT_CONTROL;
+    return units > max ? TEXT_TOO_LONG : TEXT_OK;
+}
+
+/* Each component within LOCAL_COMPONENT_MAX (UTF-16 units, and bytes where the file
+ * system counts bytes). */
+static const char *component_problem(const char *local)
+{
+#ifdef _WIN32
+    static const char seps[] = "\\/";
+#else
+    static const char seps[] = "/";
+#endif
+    for (const char *p = local; *p;) {
+        size_t n = strcspn(p, seps);
+        if (bht_utf16_units(p, n) > LOCAL_COMPONENT_MAX)
+            return "a component of the local name is longer than 255 characters";
+#ifndef _WIN32
+        if (n > LOCAL_COMPONENT_MAX)
+            return "a component of the local name is longer than 255 bytes (NAME_MAX)";
+#endif
+        p += n;
+        p += strspn(p, seps);
+    }
+    return NULL;
+}
+
 static const char *check_remote(const char *remote)
 {
     static const char *const schemes[] = {"http://", "https://"};
     const char *colon;
 
+    static const char *const faults[] = {
+        NULL, "remote name is not valid UTF-8", "remote name contains a control character",
+        "remote name is longer than 2200 characters"};
+    const char *why;
+
     if (!remote || !*remote)
         return "remote name is empty";
-    if (utf8_chars(remote) > BHT_REMOTE_NAME_MAX)
-        return "remote name is longer than 2200 characters";
-    for (size_t i = 0; i < sizeof schemes / sizeof schemes[0]; i++) {
-        if (starts_with_nocase(remote, schemes[i])) {
-            const char *host = remote + strlen(schemes[i]);
-            if (*host == '\0' || *host == '/' || *host == ':')
-                return "URL has no host name";
-            return NULL;
-        }
-    }
+    if ((why = faults[text_fault(remote, BHT_REMOTE_NAME_MAX)]) != NULL)
+        return why;
+    for (size_t i = 0; i < sizeof schemes / sizeof schemes[0]; i++)
+        if (starts_with_nocase(remote, schemes[i]))
+            return bht_http_url_problem(remote + strlen(schemes[i]));
     if (starts_with_nocase(remote, "file://"))
         return remote[7] ? NULL : "file:// URL has no path";
     if (is_full_local_path(remote))
@@ -103,14 +139,25 @@ static const char *check_remote(const char *remote)
 
 static const char *check_local(const char *local)
 {
-    const char *p;
+    static const char *const faults[] = {
+        NULL, "local name is not valid UTF-8", "local name contains a control character",
+        "local name is longer than MAX_PATH (260 characters)"};
+    const char *p, *why;
 
     if (!local || !*local)
         return "local name is empty";
     if (!is_full_local_path(local))
         return "local name is not a full path";
-    if (utf8_chars(local) > LOCAL_NAME_MAX)
-        return "local name is longer than MAX_PATH (260 characters)";
+#ifndef _WIN32
+    /* This build writes real POSIX files: "C:\x" or "\\server\share\x" would become an
+     * oddly named file in the current folder, not the place the user meant. */
+    if (local[0] != '/')
+        return "local name is a Windows path; this build writes POSIX paths (/...)";
+#endif
+    if ((why = faults[text_fault(local, LOCAL_NAME_MAX)]) != NULL)
+        return why;
+    if ((why = component_problem(local)) != NULL)
+        return why;
     if (strpbrk(local, "*?"))
         return "local name contains a wildcard";
     /* NTFS streams: any ':' after the drive letter's one. */
@@ -125,14 +172,48 @@ static const char *check_local(const char *local)
     return NULL;
 }
 
-static int file_exists(const char *path)
-{
-    FILE *f = fopen(path, "rb");
+/* What is at a destination path, asked without opening it (opening a FIFO blocks, and a
+ * device may act on an open). Anything but "no such file" means something is there. */
+enum local_kind { LOCAL_ABSENT, LOCAL_FILE, LOCAL_NOT_A_FILE, LOCAL_UNKNOWN };
 
-    if (!f)
-        return 0;
-    fclose(f);
-    return 1;
+static enum local_kind local_kind(const char *path, int *error)
+{
+    struct stat st;
+
+    if (stat(path, &st) == 0)
+        return S_ISREG(st.st_mode) ? LOCAL_FILE : LOCAL_NOT_A_FILE;
+    *error = errno;
+    if (errno != ENOENT)
+        return LOCAL_UNKNOWN;
+#ifndef _WIN32
+    if (lstat(path, &st) == 0)
+        return LOCAL_FILE; /* a dangling symbolic link: a name that is taken */
+#endif
+    return LOCAL_ABSENT;
+}
+
+static bht_hr check_destination(struct bht_report *report, size_t index, const char *local,
+                                int overwrite)
+{
+    int error = 0;
+
+    switch (local_kind(local, &error)) {
+    case LOCAL_ABSENT:
+        return S_OK;
+    case LOCAL_FILE:
+        if (overwrite)
+            return S_OK;
+        return refuse(report,
+                      "file %zu: '%s' already exists; refusing to risk it (use --overwrite)",
+                      index, local);
+    case LOCAL_NOT_A_FILE:
+        return refuse(report,
+                      "file %zu: '%s' exists and is not a regular file (a folder, FIFO or "
+                      "device); BITS writes files only", index, local);
+    default:
+        return refuse(report, "file %zu: cannot tell whether '%s' exists (%s); refusing to "
+                      "risk it", index, local, strerror(error));
+    }
 }
 
 bht_hr bht_request_validate(const struct bht_request *req, struct bht_report *report)
@@ -143,10 +224,14 @@ bht_hr bht_request_validate(const struct bht_request *req, struct bht_report *re
         return E_POINTER;
     if (req->file_count == 0 || !req->files)
         return refuse(report, "no files to transfer: give REMOTE LOCAL pairs");
-    if (req->display_name &&
-        utf8_chars(req->display_name) + strlen(BHT_NAME_PREFIX) > BHT_DISPLAY_NAME_MAX)
-        return refuse(report, "job name is longer than %u characters",
-                      (unsigned)(BHT_DISPLAY_NAME_MAX - strlen(BHT_NAME_PREFIX)));
+    if (req->display_name) {
+        static const char *const faults[] = {
+            NULL, "job name is not valid UTF-8", "job name contains a control character",
+            "job name is longer than 249 characters (UTF-16 units; 256 with 'bitsht:')"};
+        if ((why = faults[text_fault(req->display_name,
+                                     BHT_DISPLAY_NAME_MAX - strlen(BHT_NAME_PREFIX))]) != NULL)
+            return refuse(report, "%s", why);
+    }
     for (size_t i = 0; i < req->file_count; i++) {
         const struct bht_file_pair *f = &req->files[i];
 
@@ -158,10 +243,8 @@ bht_hr bht_request_validate(const struct bht_request *req, struct bht_report *re
             if (strcmp(req->files[j].local, f->local) == 0)
                 return refuse(report, "files %zu and %zu write the same local file '%s'", j + 1,
                               i + 1, f->local);
-        if (!req->overwrite && file_exists(f->local))
-            return refuse(report,
-                          "file %zu: '%s' already exists; refusing to risk it (use --overwrite)",
-                          i + 1, f->local);
+        if (BHT_FAILED(check_destination(report, i + 1, f->local, req->overwrite)))
+            return E_INVALIDARG;
     }
     if (req->use_helper_token) {
         if (!req->user || !*req->user)

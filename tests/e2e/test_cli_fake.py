@@ -206,6 +206,57 @@ def test_bad_input_exits_2_naming_the_problem(cli, args, message):
     assert message in proc.stderr
 
 
+# Issue 13 item 15 and issue 12 item 9: input that never reaches a job (exit 2, the JSON
+# report has no job id and no stage past "checking the request" runs).
+NEVER_A_JOB = [
+    (["https://cdn example/public.bin", "{dest}"], "URL contains a space"),
+    (["https://cdn.example:70000/public.bin", "{dest}"], "URL port is outside 1-65535"),
+    (["https://cdn.example/a%g1", "{dest}"], "malformed percent escape"),
+    (["https://cdn..example/public.bin", "{dest}"], "invalid host name"),
+    (["https://cdn.example/public.bin", r"C:\out\public.bin"], "Windows path"),
+    (["https://cdn.example/public.bin", r"\\fs01\share\public.bin"], "Windows path"),
+    (["https://cdn.example/public.bin", "/" + "x" * 256], "longer than 255"),
+    (["--name", "\U0001F600" * 125, "https://cdn.example/public.bin", "{dest}"],
+     "job name is longer than 249"),
+    (["https://cdn.example/public.bin", "{tmp}/fifo"], "is not a regular file"),
+    (["--overwrite", "https://cdn.example/public.bin", "{tmp}"], "is not a regular file"),
+]
+
+
+@pytest.mark.parametrize("args,message", NEVER_A_JOB)
+def test_bad_input_never_reaches_a_job(cli, tmp_path, args, message):
+    os.mkfifo(tmp_path / "fifo")  # opening it for reading would block: it must not be opened
+    world = cli.world()
+    args = [a.format(dest=tmp_path / "out.bin", tmp=tmp_path) for a in args]
+    proc = cli.run("transfer", "--fake-world", world, "--json", "--user", "CORP\\alice",
+                   "--password-stdin", *args, stdin=PASSWORD + "\n")
+    assert proc.returncode == 2, proc.stderr
+    rep = json.loads(proc.stdout)
+    assert (rep["outcome"], rep["failed_step"], rep["job_id"]) == ("bad_input", "validate", None)
+    assert message in rep["detail"]
+    assert "creating the BITS job" not in proc.stderr
+    assert "logging on" not in proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fifo", "restricted", "test.world"]
+
+
+@pytest.mark.parametrize("args,message", [
+    (["https://cdn.example/public.bin", "{dest}", "--fake-state", "S", "--overwrite"],
+     "its DOMAIN argument '--fake-state' looks like one"),
+    (["https://cdn.example/public.bin", "{dest}", "CORP", "", PASSWORD],
+     "the sample form needs a USER name (it is empty)"),
+    (["https://cdn.example/public.bin", "{dest}", "CORP", "alice", "--" + PASSWORD],
+     "its PASSWORD argument looks like one"),
+    (["list", "--fake-state", ""], "option --fake-state needs a non-empty value"),
+])
+def test_misused_forms_exit_2_before_any_job(cli, tmp_path, args, message):
+    world = cli.world()
+    args = [a.format(dest=tmp_path / "out.bin") for a in args]
+    proc = cli.run(*args, env={"BITSHT_FAKE_WORLD": str(world)})
+    assert proc.returncode == 2, proc.stderr
+    assert "bitsht: error: " in proc.stderr and message in proc.stderr
+    assert not (tmp_path / "out.bin").exists() and not (tmp_path / "S").exists()
+
+
 def test_unreadable_or_invalid_world_file_exits_2(cli, tmp_path):
     missing = tmp_path / "missing.world"
     proc = cli.run("transfer", "--fake-world", missing, "--no-helper-token", "https://h/a",

@@ -1,9 +1,13 @@
 /* bitsht: command-line parsing (src/cli/args.c). Every usage error is caught before any
  * backend exists and says what is wrong. */
+#ifndef _WIN32
+#define _POSIX_C_SOURCE 200809L /* setenv */
+#endif
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -126,6 +130,27 @@ static void usage_errors_name_the_problem(void **state)
         {ARGC("cleanup", "--older-than", "soon"), ARGV("cleanup", "--older-than", "soon"),
          "--older-than"},
         {ARGC("list", "extra"), ARGV("list", "extra"), "unexpected argument"},
+        /* Issue 13 item 15: an empty file name is a mistake, not "no state file". */
+        {ARGC("list", "--fake-state", ""), ARGV("list", "--fake-state", ""),
+         "option --fake-state needs a non-empty value"},
+        {ARGC("transfer", "--fake-world", "", "--no-helper-token", "x", "y"),
+         ARGV("transfer", "--fake-world", "", "--no-helper-token", "x", "y"),
+         "option --fake-world needs a non-empty value"},
+        {ARGC("token-sid", "{J}", "--backend", ""), ARGV("token-sid", "{J}", "--backend", ""),
+         "option --backend needs a non-empty value"},
+        /* Issue 13 item 15: six arguments with options in them are not the sample form. */
+        {ARGC("https://h/a", "/tmp/a", "--fake-state", "S", "--overwrite"),
+         ARGV("https://h/a", "/tmp/a", "--fake-state", "S", "--overwrite"),
+         "its DOMAIN argument '--fake-state' looks like one"},
+        {ARGC("https://h/a", "-q", "CORP", "alice", "pw"),
+         ARGV("https://h/a", "-q", "CORP", "alice", "pw"), "its LOCAL argument '-q'"},
+        {ARGC("https://h/a", "/tmp/a", "CORP", "--json", "pw"),
+         ARGV("https://h/a", "/tmp/a", "CORP", "--json", "pw"), "its USER argument '--json'"},
+        {ARGC("https://h/a", "/tmp/a", "CORP", "alice", "--json"),
+         ARGV("https://h/a", "/tmp/a", "CORP", "alice", "--json"),
+         "but its PASSWORD argument looks like one"},
+        {ARGC("https://h/a", "/tmp/a", "CORP", "", "pw"), ARGV("https://h/a", "/tmp/a", "CORP", "", "pw"),
+         "the sample form needs a USER name (it is empty)"},
     };
 
     (void)state;
@@ -142,6 +167,53 @@ static void usage_errors_name_the_problem(void **state)
         cli_options_free(&o);
     }
 }
+
+/* The sample form's password slot is wiped on every path, refusals included, and a
+ * refusal never repeats it: the caller gets the slot to wipe before anything else. */
+static void sample_form_refusals_hand_back_the_password_slot(void **state)
+{
+    struct cli_options o;
+    char err[512];
+    char password[] = "--S3cret";
+
+    (void)state;
+    assert_int_equal(parse(&o, err, 6,
+                           (char *[]){"bitsht", "https://h/a", "/tmp/a", "CORP", "alice", password,
+                                      NULL}),
+                     E_INVALIDARG);
+    assert_ptr_equal(o.password_argv, password);
+    assert_null(strstr(err, "S3cret"));
+    assert_int_equal(parse(&o, err, 6,
+                           (char *[]){"bitsht", "https://h/a", "/tmp/a", "CORP", "", password,
+                                      NULL}),
+                     E_INVALIDARG);
+    assert_ptr_equal(o.password_argv, password);
+    cli_options_free(&o);
+}
+
+#ifndef _WIN32 /* Windows has no "set but empty" variable */
+/* A set but empty BITSHT_FAKE_STATE (or _WORLD, _BACKEND) is unset, as shells mean it. */
+static void empty_environment_defaults_count_as_unset(void **state)
+{
+    struct cli_options o;
+    char err[512];
+
+    (void)state;
+    setenv("BITSHT_FAKE_STATE", "", 1);
+    setenv("BITSHT_FAKE_WORLD", "", 1);
+    setenv("BITSHT_BACKEND", "", 1);
+    assert_int_equal(PARSE(&o, err, "list"), S_OK);
+    assert_null(o.fake_state);
+    assert_null(o.fake_world);
+    assert_null(o.backend);
+    setenv("BITSHT_FAKE_STATE", "/tmp/q.state", 1);
+    assert_int_equal(PARSE(&o, err, "list"), S_OK);
+    assert_string_equal(o.fake_state, "/tmp/q.state");
+    unsetenv("BITSHT_FAKE_STATE");
+    unsetenv("BITSHT_FAKE_WORLD");
+    unsetenv("BITSHT_BACKEND");
+}
+#endif
 
 static void job_commands_take_their_arguments(void **state)
 {
@@ -171,6 +243,10 @@ int main(void)
         cmocka_unit_test(sample_positional_form_is_accepted),
         cmocka_unit_test(usage_errors_name_the_problem),
         cmocka_unit_test(job_commands_take_their_arguments),
+        cmocka_unit_test(sample_form_refusals_hand_back_the_password_slot),
+#ifndef _WIN32
+        cmocka_unit_test(empty_environment_defaults_count_as_unset),
+#endif
     };
     return cmocka_run_group_tests_name("cli_args", tests, NULL, NULL);
 }

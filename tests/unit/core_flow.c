@@ -341,6 +341,31 @@ static void interruption_cancels_the_job(void **state)
     core_fixture_assert_clean(f);
 }
 
+static int always_interrupted(void *user)
+{
+    (void)user;
+    return 1;
+}
+
+/* Issue 13 item 12: a Ctrl-C that lands while the request is checked (a slow file
+ * system) ends the run there: no job is created and nobody is logged on. */
+static void interruption_before_the_job_creates_nothing(void **state)
+{
+    struct core_fixture *f = *state;
+
+    core_fixture_request(f, BHT_TOKEN_LOCAL_FILE, public_bin, 1, 0);
+    f->req.interrupted = always_interrupted;
+    run(f);
+    assert_int_equal(f->rep.outcome, BHT_OUTCOME_TRANSFER_FAILED);
+    assert_int_equal(f->rep.failed_step, BHT_STEP_CREATE_JOB);
+    assert_hr(BHT_E_CANCELLED, f->rep.hr);
+    assert_int_equal(f->rep.job_created, 0);
+    assert_string_equal(f->rep.job_id, "");
+    assert_int_equal(bht_fake_calls(f->t->w, BHT_OP_CREATE_JOB), 0);
+    assert_int_equal(bht_fake_calls(f->t->w, BHT_OP_LOGON), 0);
+    core_fixture_assert_clean(f);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, core_fixture_setup, core_fixture_teardown)
@@ -362,6 +387,7 @@ int main(void)
         T(existing_destination_is_refused_without_overwrite),
         T(stages_follow_the_documented_order),
         T(interruption_cancels_the_job),
+        T(interruption_before_the_job_creates_nothing),
     };
     return cmocka_run_group_tests_name("core_flow", tests, NULL, NULL);
 }

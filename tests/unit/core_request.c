@@ -1,10 +1,18 @@
 /* bitsht: request validation (design.md step 1; bits-contract.md §2.4, C16-C18). Bad
  * input is refused with a sentence naming the problem, before any backend call. */
+#ifndef _WIN32
+#define _POSIX_C_SOURCE 200809L /* mkdtemp, mkfifo, symlink, alarm */
+#endif
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#ifndef _WIN32
+#include <sys/stat.h>
+#include <unistd.h>
+#endif
 
 #include <cmocka.h>
 
@@ -20,11 +28,53 @@ struct request_case {
 
 static const struct request_case cases[] = {
     {"https://cdn.example/a.bin", "/srv/out/a.bin", 1, NULL},
+#ifdef _WIN32
     {"HTTP://cdn.example/a.bin", "C:\\out\\a.bin", 1, NULL},
     {"\\\\fs01\\share\\a.bin", "D:/out/a.bin", 1, NULL},
-    {"file:///srv/in/a.bin", "/srv/out/a.bin", 1, NULL},
     {"/srv/in/a.bin", "\\\\server\\share\\a.bin", 1, NULL},
+#else
+    /* Issue 13 item 15: the POSIX build writes POSIX paths only. */
+    {"HTTP://cdn.example/a.bin", "C:\\out\\a.bin", 0, "Windows path"},
+    {"\\\\fs01\\share\\a.bin", "D:/out/a.bin", 0, "Windows path"},
+    {"/srv/in/a.bin", "\\\\server\\share\\a.bin", 0, "Windows path"},
+#endif
+    {"file:///srv/in/a.bin", "/srv/out/a.bin", 1, NULL},
     {"C:\\in\\a.bin", "/srv/out/a.bin", 1, NULL},
+    /* Issue 12 item 9: URLs WinHTTP cannot parse never reach a job. */
+    {"https://cdn.example:8443/a%20b.bin?x=1#f", "/srv/out/a.bin", 1, NULL},
+    {"http://user@[2001:db8::1]:80/a", "/srv/out/a.bin", 1, NULL},
+    {"http://10.0.0.1:65535/a", "/srv/out/a.bin", 1, NULL},
+    {"http://host.example./a", "/srv/out/a.bin", 1, NULL},
+    {"https://cdn.example/a b.bin", "/srv/out/a.bin", 0, "URL contains a space"},
+    {"https://cdn example/a.bin", "/srv/out/a.bin", 0, "URL contains a space"},
+    {"https://cdn.example/a\tb", "/srv/out/a.bin", 0, "control character"},
+    {"https://cdn.example/a\x7f", "/srv/out/a.bin", 0, "control character"},
+    {"https://cdn.example/a%2", "/srv/out/a.bin", 0, "malformed percent escape"},
+    {"https://cdn.example/a%zz", "/srv/out/a.bin", 0, "malformed percent escape"},
+    {"https://cdn.example/a%", "/srv/out/a.bin", 0, "malformed percent escape"},
+    {"https://:80/a", "/srv/out/a.bin", 0, "no host"},
+    {"https://user@/a", "/srv/out/a.bin", 0, "no host"},
+    {"https://cdn..example/a", "/srv/out/a.bin", 0, "empty label"},
+    {"https://.cdn.example/a", "/srv/out/a.bin", 0, "empty label"},
+    {"https://cdn.exa$mple/a", "/srv/out/a.bin", 0, "invalid character in its host"},
+    {"https://[fe80::1/a", "/srv/out/a.bin", 0, "malformed IPv6"},
+    {"https://[]/a", "/srv/out/a.bin", 0, "malformed IPv6"},
+    {"https://[::1]x/a", "/srv/out/a.bin", 0, "malformed IPv6"},
+    {"https://[g::1]/a", "/srv/out/a.bin", 0, "malformed IPv6"},
+    {"https://cdn.example:0/a", "/srv/out/a.bin", 0, "outside 1-65535"},
+    {"https://cdn.example:65536/a", "/srv/out/a.bin", 0, "outside 1-65535"},
+    {"https://cdn.example:99999999999999999999/a", "/srv/out/a.bin", 0, "outside 1-65535"},
+    {"https://cdn.example:/a", "/srv/out/a.bin", 0, "empty port"},
+    {"https://cdn.example:8o/a", "/srv/out/a.bin", 0, "not a number"},
+    /* Names BITS takes as UTF-16 and Windows as file names. */
+    {"https://cdn.example/\xff", "/srv/out/a.bin", 0, "remote name is not valid UTF-8"},
+    {"https://cdn.example/a", "/srv/out/\xc3\x28", 0, "local name is not valid UTF-8"},
+    {"https://cdn.example/a", "/srv/out/\xed\xa0\x80", 0, "not valid UTF-8"}, /* surrogate */
+    {"https://cdn.example/a", "/srv/out/\xc0\xaf", 0, "not valid UTF-8"},     /* overlong */
+    {"https://cdn.example/a", "/srv/out/\xf4\x90\x80\x80", 0, "not valid UTF-8"}, /* >10FFFF */
+    {"https://cdn.example/a", "/srv/out/a\nb", 0, "local name contains a control"},
+    {"https://cdn.example/a", "/srv/out/\xe2\x82\xac.bin", 1, NULL},
+    {"\\\\fs01\\share\\a\x1b[2J", "/srv/out/a.bin", 0, "remote name contains a control"},
     {"", "/srv/out/a.bin", 0, "remote name is empty"},
     {"ftp://example.com/a", "/srv/out/a.bin", 0, "unsupported URL scheme"},       /* C17 */
     {"https://", "/srv/out/a.bin", 0, "no host"},
@@ -34,8 +84,11 @@ static const struct request_case cases[] = {
     {"https://cdn.example/a", "", 0, "local name is empty"},
     {"https://cdn.example/a", "out/a.bin", 0, "not a full path"},                 /* C16 */
     {"https://cdn.example/a", "a.bin", 0, "not a full path"},
+    {"https://cdn.example/a", "/srv/out/*.bin", 0, "wildcard"},
+#ifdef _WIN32
     {"https://cdn.example/a", "C:\\out\\*.bin", 0, "wildcard"},
     {"https://cdn.example/a", "C:\\out\\a.bin:stream", 0, "NTFS stream"},
+#endif
     {"https://cdn.example/a", "\\\\?\\C:\\out\\a.bin", 0, "not a full path"},
     {"https://cdn.example/a", "/srv/out/", 0, "directory"},
 };
@@ -112,6 +165,156 @@ static void long_names_are_refused(void **state)
     assert_non_null(strstr(rep.detail, "job name"));
 }
 
+static bht_hr validate_name(const char *name)
+{
+    struct bht_request req;
+    struct bht_report rep;
+    struct bht_file_pair pair = {"https://h/x", "/srv/out/a.bin"};
+    char password[] = "x";
+
+    init(&req, &pair, password);
+    req.display_name = name;
+    return bht_request_validate(&req, &rep);
+}
+
+/* Fills buf with count copies of the UTF-8 sequence unit. */
+static char *repeat(char *buf, const char *unit, size_t count)
+{
+    buf[0] = '\0';
+    for (size_t i = 0; i < count; i++)
+        strcat(buf, unit);
+    return buf;
+}
+
+/* Issue 13 item 15, C02/C86: a job name is at most 256 UTF-16 units with "bitsht:", so
+ * 249 for the user's part, an astral character counting 2. */
+static void job_name_limit_counts_utf16_units(void **state)
+{
+    static char name[4 * 300];
+
+    (void)state;
+    assert_hr(S_OK, validate_name(repeat(name, "n", 249)));
+    assert_hr(E_INVALIDARG, validate_name(repeat(name, "n", 250)));
+    assert_hr(S_OK, validate_name(repeat(name, "\xe2\x82\xac", 249)));       /* U+20AC */
+    assert_hr(S_OK, validate_name(repeat(name, "\xf0\x9f\x98\x80", 124)));   /* 248 units */
+    assert_hr(S_OK, validate_name(strcat(repeat(name, "\xf0\x9f\x98\x80", 124), "n")));
+    assert_hr(E_INVALIDARG, validate_name(repeat(name, "\xf0\x9f\x98\x80", 125)));
+    assert_hr(E_INVALIDARG, validate_name(repeat(name, "\xf0\x9f\x98\x80", 249)));
+    assert_hr(E_INVALIDARG, validate_name("tab\there"));
+    assert_hr(E_INVALIDARG, validate_name("bad\xff"));
+}
+
+static bht_hr validate_local(const char *local, struct bht_report *rep)
+{
+    struct bht_request req;
+    struct bht_file_pair pair = {"https://h/x", local};
+    char password[] = "x";
+
+    init(&req, &pair, password);
+    memset(rep, 0, sizeof *rep);
+    return bht_request_validate(&req, rep);
+}
+
+/* Issue 13 item 15: one component of a local name holds at most 255 characters (NTFS)
+ * and, on POSIX file systems, 255 bytes (NAME_MAX): refused before any job, not at
+ * AddFile. */
+static void local_component_limit_is_checked_at_the_maximum(void **state)
+{
+    static char local[600];
+    struct bht_report rep;
+
+    (void)state;
+    strcpy(local, "/s/");
+    repeat(local + 3, "c", 255);
+    assert_hr(S_OK, validate_local(local, &rep));
+    strcat(local, "c"); /* 256 */
+    assert_hr(E_INVALIDARG, validate_local(local, &rep));
+    assert_non_null(strstr(rep.detail, "component of the local name is longer than 255"));
+    strcat(local, "/x"); /* not only the last component */
+    assert_hr(E_INVALIDARG, validate_local(local, &rep));
+    strcpy(local, "/s/");
+    repeat(local + 3, "\xc3\xa9", 128); /* 128 characters, 256 bytes */
+#ifdef _WIN32
+    assert_hr(S_OK, validate_local(local, &rep));
+#else
+    assert_hr(E_INVALIDARG, validate_local(local, &rep));
+    assert_non_null(strstr(rep.detail, "255 bytes"));
+    repeat(local + 3, "\xc3\xa9", 127); /* 254 bytes */
+    assert_hr(S_OK, validate_local(local, &rep));
+#endif
+}
+
+#ifndef _WIN32
+struct scratch {
+    char dir[64];
+    char path[128];
+};
+
+static const char *scratch_path(struct scratch *s, const char *name)
+{
+    snprintf(s->path, sizeof s->path, "%s/%s", s->dir, name);
+    return s->path;
+}
+
+static void expect_refused(const char *local, int overwrite, const char *detail_part)
+{
+    struct bht_request req;
+    struct bht_report rep;
+    struct bht_file_pair pair = {"https://h/x", local};
+    char password[] = "x";
+
+    init(&req, &pair, password);
+    req.overwrite = overwrite;
+    memset(&rep, 0, sizeof rep);
+    assert_hr(E_INVALIDARG, bht_request_validate(&req, &rep));
+    if (!strstr(rep.detail, detail_part))
+        fail_msg("%s (overwrite %d): detail '%s' lacks '%s'", local, overwrite, rep.detail,
+                 detail_part);
+}
+
+/* Issue 13 item 12 (and item 1's stat rule): what is at the destination is asked
+ * without opening it. A FIFO would block an open for reading forever, so the alarm
+ * turns a regression into a failure, not a hang. Not-a-file is refused even with
+ * --overwrite; anything stat cannot answer (ELOOP, ENOTDIR) counts as "maybe there". */
+static void destinations_are_checked_without_opening_them(void **state)
+{
+    struct scratch s;
+    FILE *f;
+
+    (void)state;
+    strcpy(s.dir, "/tmp/bht-request-XXXXXX");
+    assert_non_null(mkdtemp(s.dir));
+    alarm(20);
+    assert_int_equal(mkfifo(scratch_path(&s, "fifo"), 0600), 0);
+    expect_refused(s.path, 0, "is not a regular file");
+    expect_refused(s.path, 1, "is not a regular file");
+    expect_refused(s.dir, 1, "is not a regular file"); /* a folder named without '/' */
+    assert_int_equal(symlink("fifo", scratch_path(&s, "to-fifo")), 0);
+    expect_refused(s.path, 1, "is not a regular file");
+    assert_int_equal(symlink("nowhere", scratch_path(&s, "dangling")), 0);
+    expect_refused(s.path, 0, "already exists");
+    assert_int_equal(symlink("loop", scratch_path(&s, "loop")), 0);
+    expect_refused(s.path, 1, "cannot tell whether");
+    f = fopen(scratch_path(&s, "file"), "wb");
+    assert_non_null(f);
+    fclose(f);
+    expect_refused(s.path, 0, "already exists");
+    strcat(s.path, "/below");
+    expect_refused(s.path, 1, "cannot tell whether"); /* ENOTDIR */
+    alarm(0);
+    {
+        struct bht_report rep;
+        assert_hr(S_OK, validate_local(scratch_path(&s, "absent"), &rep));
+    }
+    remove(scratch_path(&s, "file"));
+    remove(scratch_path(&s, "loop"));
+    remove(scratch_path(&s, "dangling"));
+    remove(scratch_path(&s, "to-fifo"));
+    remove(scratch_path(&s, "fifo"));
+    rmdir(s.dir);
+}
+#endif
+
 static void helper_settings_are_validated(void **state)
 {
     struct bht_request req;
@@ -184,6 +387,11 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(file_pairs_are_validated),
         cmocka_unit_test(long_names_are_refused),
+        cmocka_unit_test(job_name_limit_counts_utf16_units),
+        cmocka_unit_test(local_component_limit_is_checked_at_the_maximum),
+#ifndef _WIN32
+        cmocka_unit_test(destinations_are_checked_without_opening_them),
+#endif
         cmocka_unit_test(helper_settings_are_validated),
         cmocka_unit_test(duplicate_destinations_are_refused),
         cmocka_unit_test(hresults_have_names_and_messages),
