@@ -7,6 +7,7 @@
  * spinning); every exit path leaves no job of ours in a non-final state; the outcome
  * maps to a distinct exit code. */
 #include "bitsht/job.h"
+#include "destination.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -215,12 +216,32 @@ static bht_hr recover_token(struct flow *f)
     return S_OK;
 }
 
+/* Issue 13 item 2: validation saw no destination, but a file may have appeared while
+ * BITS transferred, and Complete would replace it (C43). Checked as late as the API
+ * allows; the job is then cancelled, so the downloaded data is discarded and the
+ * user's file kept (the window between this check and Complete stays). */
+static bht_hr check_destinations_still_absent(struct flow *f)
+{
+    for (size_t i = 0; i < f->req->file_count; i++) {
+        int err;
+        if (bht_dest_status(f->req->files[i].local, &err) != BHT_DEST_ABSENT)
+            return fail(f, BHT_OUTCOME_TRANSFER_FAILED, BHT_STEP_COMPLETE, BHT_E_FILE_EXISTS,
+                        "file %zu: '%s' appeared during the transfer; it was kept, the job was "
+                        "cancelled and the downloaded data discarded (use --overwrite to "
+                        "replace it)",
+                        i + 1, f->req->files[i].local);
+    }
+    return S_OK;
+}
+
 static bht_hr finish_transferred(struct flow *f)
 {
     bht_hr hr;
 
     stage(f, BHT_STEP_COMPLETE);
     refresh_progress(f);
+    if (!f->req->overwrite && BHT_FAILED(hr = check_destinations_still_absent(f)))
+        return hr;
     hr = f->bits->complete(f->be->bits_ctx, f->job);
     if (hr == S_OK)
         return S_OK;

@@ -34,6 +34,7 @@ static const struct hr_entry hr_table[] = {
     {0x80070006u, "HRESULT_FROM_WIN32(ERROR_INVALID_HANDLE)", "invalid handle"},
     {0x80070020u, "HRESULT_FROM_WIN32(ERROR_SHARING_VIOLATION)", "the file is in use by another process"},
     {0x80070035u, "HRESULT_FROM_WIN32(ERROR_BAD_NETPATH)", "the network path was not found"},
+    {0x80070050u, "HRESULT_FROM_WIN32(ERROR_FILE_EXISTS)", "the file exists"},
     {0x80070422u, "HRESULT_FROM_WIN32(ERROR_SERVICE_DISABLED)", "the BITS service is disabled"},
     {0x800704C7u, "HRESULT_FROM_WIN32(ERROR_CANCELLED)", "the operation was cancelled"},
     {0x800704DDu, "HRESULT_FROM_WIN32(ERROR_NOT_LOGGED_ON)",

@@ -2,9 +2,10 @@
  * The rules are BITS's own documented limits (bits-contract.md §2.4, C16-C18), checked
  * here so that bad input never creates a job: exit 2 means "no job exists". */
 #ifndef _WIN32
-#define _POSIX_C_SOURCE 200809L /* lstat */
+#define _POSIX_C_SOURCE 200809L /* S_ISREG */
 #endif
 #include "bitsht/job.h"
+#include "destination.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -180,16 +181,20 @@ static enum local_kind local_kind(const char *path, int *error)
 {
     struct stat st;
 
+    switch (bht_dest_status(path, error)) { /* lstat: only ENOENT is "absent" */
+    case BHT_DEST_ABSENT:
+        return LOCAL_ABSENT;
+    case BHT_DEST_UNKNOWN:
+        return LOCAL_UNKNOWN;
+    default:
+        break;
+    }
+    /* A name is taken: what it leads to decides (a dangling link is a file name too; a
+     * link stat cannot follow, e.g. a loop, is unknown). */
     if (stat(path, &st) == 0)
         return S_ISREG(st.st_mode) ? LOCAL_FILE : LOCAL_NOT_A_FILE;
     *error = errno;
-    if (errno != ENOENT)
-        return LOCAL_UNKNOWN;
-#ifndef _WIN32
-    if (lstat(path, &st) == 0)
-        return LOCAL_FILE; /* a dangling symbolic link: a name that is taken */
-#endif
-    return LOCAL_ABSENT;
+    return errno == ENOENT ? LOCAL_FILE : LOCAL_UNKNOWN;
 }
 
 static bht_hr check_destination(struct bht_report *report, size_t index, const char *local,
@@ -240,7 +245,7 @@ bht_hr bht_request_validate(const struct bht_request *req, struct bht_report *re
         if ((why = check_local(f->local)) != NULL)
             return refuse(report, "file %zu: %s: '%s'", i + 1, why, f->local ? f->local : "");
         for (size_t j = 0; j < i; j++)
-            if (strcmp(req->files[j].local, f->local) == 0)
+            if (bht_dest_same_path(req->files[j].local, f->local))
                 return refuse(report, "files %zu and %zu write the same local file '%s'", j + 1,
                               i + 1, f->local);
         if (BHT_FAILED(check_destination(report, i + 1, f->local, req->overwrite)))

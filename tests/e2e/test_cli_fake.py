@@ -376,3 +376,66 @@ def test_wine_profile_token_commands_exit_3(cli, tmp_path):
                    "--fake-state", state)
     assert proc.returncode == 3
     assert "E_NOINTERFACE" in proc.stderr
+
+
+# ---- issue 13: destinations -------------------------------------------------------------
+
+def _as_nobody(cli):
+    """The command prefix that runs the CLI as the unprivileged 'nobody' (root ignores
+    permissions, so EACCES cases need another user); skips where that is impossible."""
+    import shutil
+    setpriv = shutil.which("setpriv")
+    if os.geteuid() != 0 or not setpriv:
+        pytest.skip("needs root and setpriv to run the CLI as another user")
+    return [setpriv, "--reuid=nobody", "--regid=nogroup", "--clear-groups", *cli.command]
+
+
+@pytest.fixture
+def shared_dir():
+    """A folder 'nobody' can reach (pytest's tmp_path is private to root)."""
+    import shutil
+    import tempfile
+    import pwd
+    d = tempfile.mkdtemp(prefix="bitsht-e2e-")
+    os.chmod(d, 0o755)
+    try:
+        nobody = pwd.getpwnam("nobody")
+        os.chown(d, nobody.pw_uid, nobody.pw_gid)  # nobody may write it: a real risk
+    except (KeyError, PermissionError):
+        pass
+    yield d
+    for root, dirs, _ in os.walk(d):
+        for name in dirs:
+            os.chmod(os.path.join(root, name), 0o755)
+    shutil.rmtree(d)
+
+
+def test_unreadable_existing_destination_is_refused_as_another_user(cli, shared_dir):
+    """Item 1: as a non-root user, a destination fopen cannot read (mode 000) and one in a
+    folder that cannot be searched both exist or may: exit 2, no job, the file untouched."""
+    command = _as_nobody(cli)
+    world = os.path.join(shared_dir, "t.world")
+    with open(world, "w") as f:
+        f.write("resource https://cdn.example/public.bin size=3000\n")
+    os.chmod(world, 0o644)
+    mine = os.path.join(shared_dir, "mine")
+    with open(mine, "w") as f:
+        f.write("mine\n")
+    os.chmod(mine, 0)
+    locked = os.path.join(shared_dir, "locked")
+    os.mkdir(locked)
+    with open(os.path.join(locked, "x"), "w") as f:
+        f.write("also mine\n")
+    os.chmod(locked, 0o666)  # no search (x) bit: lstat gives EACCES to nobody
+    for dest, why in ((mine, "already exists"), (os.path.join(locked, "x"), "cannot tell")):
+        proc = subprocess.run([*command, "transfer", "--fake-world", world, "--json",
+                               "--no-helper-token", "https://cdn.example/public.bin", dest],
+                              capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 2, proc.stdout + proc.stderr
+        rep = json.loads(proc.stdout)
+        assert rep["job_id"] in (None, "") and why in rep["detail"], rep
+    with open(mine) as f:
+        assert f.read() == "mine\n"
+    os.chmod(locked, 0o755)
+    with open(os.path.join(locked, "x")) as f:
+        assert f.read() == "also mine\n"

@@ -9,3 +9,4 @@ bht_add_cmocka_test(NAME unit_core_flow SOURCES core_flow.c
                     LIBS bht_core_test_support LABELS unit fake)
 bht_add_cmocka_test(NAME unit_core_fault_matrix SOURCES core_fault_matrix.c
                     LIBS bht_core_test_support LABELS unit fake)
+target_include_directories(unit_core_request PRIVATE "${PROJECT_SOURCE_DIR}/src/core")

@@ -268,6 +268,49 @@ static void existing_destination_is_refused_without_overwrite(void **state)
     core_fixture_assert_clean(f);
 }
 
+/* Writes "mine" at the destination when the job first reaches TRANSFERRING: another
+ * program creating the file while BITS transfers. */
+static void create_destination_midway(void *user, const struct bht_event *ev)
+{
+    struct core_fixture *f = user;
+
+    if (ev->kind == BHT_EVENT_STATE && ev->state == BHT_JOB_TRANSFERRING &&
+        fake_t_file_size(f->local[0]) < 0)
+        fake_t_write_file(f->local[0], "mine", 4);
+}
+
+/* Issue 13 item 2: a destination that appears during the transfer is kept: no Complete,
+ * the job is cancelled (its temporary deleted), exit 1 with ERROR_FILE_EXISTS. */
+static void destination_created_during_the_transfer_is_kept(void **state)
+{
+    struct core_fixture *f = *state;
+    static const char *const slow[] = {"https://cdn.example/slow"};
+
+    core_fixture_world(f, "resource https://cdn.example/slow size=5000 rate=1000\n");
+    core_fixture_request(f, 0, slow, 1, 0);
+    f->req.on_event = create_destination_midway;
+    f->req.event_user = f;
+    run(f);
+    assert_int_equal(f->rep.outcome, BHT_OUTCOME_TRANSFER_FAILED);
+    assert_int_equal(bht_outcome_exit_code(f->rep.outcome), 1);
+    assert_int_equal(f->rep.failed_step, BHT_STEP_COMPLETE);
+    assert_hr(BHT_E_FILE_EXISTS, f->rep.hr);
+    assert_non_null(strstr(f->rep.detail, "appeared during the transfer"));
+    assert_int_equal(bht_fake_calls(f->t->w, BHT_OP_COMPLETE), 0);
+    assert_int_equal(f->rep.final_state, BHT_JOB_CANCELLED);
+    assert_int_equal(f->rep.job_left_in_queue, 0);
+    assert_int_equal(fake_t_file_size(f->local[0]), 4);
+    assert_int_equal(fake_t_count_temporaries(f->t->dir), 0);
+    core_fixture_assert_clean(f);
+
+    /* --overwrite: the user asked for it to be replaced (C43). */
+    remove(f->local[0]);
+    f->req.overwrite = 1;
+    run(f);
+    assert_int_equal(f->rep.outcome, BHT_OUTCOME_SUCCESS);
+    assert_int_equal(fake_t_file_size(f->local[0]), 5000);
+}
+
 struct event_log {
     int stages[BHT_STEP_DONE + 1];
     int states;
@@ -385,6 +428,7 @@ int main(void)
         T(token_required_is_recovered_once),
         T(invalid_request_creates_no_job),
         T(existing_destination_is_refused_without_overwrite),
+        T(destination_created_during_the_transfer_is_kept),
         T(stages_follow_the_documented_order),
         T(interruption_cancels_the_job),
         T(interruption_before_the_job_creates_nothing),

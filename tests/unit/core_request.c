@@ -17,7 +17,13 @@
 #include <cmocka.h>
 
 #include "bitsht/job.h"
-#include "fake_support.h" /* assert_hr */
+#include "destination.h"
+#include "fake_support.h" /* assert_hr, a temporary folder per test */
+
+#include <errno.h>
+#ifndef _WIN32
+#include <unistd.h> /* symlink */
+#endif
 
 struct request_case {
     const char *remote;
@@ -362,6 +368,121 @@ static void duplicate_destinations_are_refused(void **state)
     assert_hr(E_INVALIDARG, bht_request_validate(&req, &rep));
 }
 
+/* Issue 13 item 1: only ENOENT means "absent"; EACCES (a folder the user may not
+ * search, a file fopen cannot read), ELOOP, ENOTDIR... mean "it may exist": refuse. */
+static void only_enoent_counts_as_absent(void **state)
+{
+    static const int maybe[] = {EACCES, ENOTDIR, ENAMETOOLONG, EPERM, EIO, ENOMEM, EINVAL,
+#ifdef ELOOP
+                                ELOOP,
+#endif
+                                0};
+
+    (void)state;
+    assert_int_equal(bht_dest_status_from_lstat(-1, ENOENT), BHT_DEST_ABSENT);
+    assert_int_equal(bht_dest_status_from_lstat(0, 0), BHT_DEST_EXISTS);
+    for (size_t i = 0; maybe[i]; i++)
+        assert_int_equal(bht_dest_status_from_lstat(-1, maybe[i]), BHT_DEST_UNKNOWN);
+}
+
+/* The validation of one pair into t's folder; returns its HRESULT, detail in rep. */
+static bht_hr validate_one(const char *local, struct bht_report *rep)
+{
+    struct bht_request req;
+    struct bht_file_pair pair = {"https://h/x", local};
+    char password[] = "x";
+
+    init(&req, &pair, password);
+    memset(rep, 0, sizeof *rep);
+    return bht_request_validate(&req, rep);
+}
+
+static void write_file(const char *path)
+{
+    FILE *fp = fopen(path, "wb");
+
+    assert_non_null(fp);
+    fputs("mine\n", fp);
+    fclose(fp);
+}
+
+/* Item 1 as root can show it: fopen("rb") fails on a dangling link and on a path under a
+ * file, and the old check called both absent. */
+static void a_destination_that_cannot_be_opened_is_not_absent(void **state)
+{
+    struct fake_t *t = *state;
+    struct bht_report rep;
+    char file[600];
+#ifndef _WIN32
+    char under_file[700];
+#endif
+
+    fake_t_path(t, file, sizeof file, "plain");
+    write_file(file);
+#ifndef _WIN32 /* Windows' CRT answers ENOENT under a file, and has no symlinks */
+    snprintf(under_file, sizeof under_file, "%s/x", file);
+    assert_hr(E_INVALIDARG, validate_one(under_file, &rep));
+    assert_int_equal(rep.outcome, BHT_OUTCOME_BAD_INPUT);
+    assert_non_null(strstr(rep.detail, "cannot tell whether"));
+    {
+        char link[600];
+        fake_t_path(t, link, sizeof link, "dangling");
+        assert_int_equal(symlink("/nonexistent/target", link), 0);
+        assert_hr(E_INVALIDARG, validate_one(link, &rep));
+        assert_non_null(strstr(rep.detail, "already exists"));
+    }
+#endif
+    fake_t_path(t, file, sizeof file, "absent");
+    assert_hr(S_OK, validate_one(file, &rep));
+}
+
+/* Item 3: one file under several spellings is one destination. */
+static void aliased_destinations_are_refused_as_duplicates(void **state)
+{
+    struct fake_t *t = *state;
+    static const char *const aliases[] = {"//x", "/./x", "/a/../x", "/gone/../x", "/a/./../x"};
+    char base[600], sub[600], alias[700];
+    struct bht_request req;
+    struct bht_report rep;
+    struct bht_file_pair pairs[2];
+    char password[] = "x";
+
+    fake_t_path(t, base, sizeof base, "x");
+    fake_t_path(t, sub, sizeof sub, "a");
+    fake_t_mkdir(sub);
+    for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++) {
+        snprintf(alias, sizeof alias, "%s%s", t->dir, aliases[i]);
+        pairs[0].remote = "https://h/1";
+        pairs[0].local = base;
+        pairs[1].remote = "https://h/2";
+        pairs[1].local = alias;
+        init(&req, pairs, password);
+        req.file_count = 2;
+        memset(&rep, 0, sizeof rep);
+        if (bht_request_validate(&req, &rep) != E_INVALIDARG || !strstr(rep.detail, "same local"))
+            fail_msg("'%s' and '%s' passed as two files: %s", base, alias, rep.detail);
+    }
+#ifndef _WIN32
+    { /* a symlinked folder: the real path decides */
+        char link[600];
+        fake_t_path(t, link, sizeof link, "lnk");
+        assert_int_equal(symlink(t->dir, link), 0);
+        snprintf(alias, sizeof alias, "%s/x", link);
+        pairs[1].local = alias;
+        assert_hr(E_INVALIDARG, bht_request_validate(&req, &rep));
+        assert_non_null(strstr(rep.detail, "same local"));
+    }
+#else
+    snprintf(alias, sizeof alias, "%s\\X", t->dir);
+    pairs[1].local = alias;
+    assert_hr(E_INVALIDARG, bht_request_validate(&req, &rep)); /* NTFS: no case */
+#endif
+    snprintf(alias, sizeof alias, "%s/a/x", t->dir); /* a different file */
+    pairs[1].local = alias;
+    assert_hr(S_OK, bht_request_validate(&req, &rep));
+    fake_t_rmdir(sub);
+}
+
 static void hresults_have_names_and_messages(void **state)
 {
     char buf[64];
@@ -395,6 +516,11 @@ int main(void)
         cmocka_unit_test(helper_settings_are_validated),
         cmocka_unit_test(duplicate_destinations_are_refused),
         cmocka_unit_test(hresults_have_names_and_messages),
+        cmocka_unit_test(only_enoent_counts_as_absent),
+        cmocka_unit_test_setup_teardown(a_destination_that_cannot_be_opened_is_not_absent,
+                                        fake_t_setup, fake_t_teardown),
+        cmocka_unit_test_setup_teardown(aliased_destinations_are_refused_as_duplicates,
+                                        fake_t_setup, fake_t_teardown),
     };
     return cmocka_run_group_tests_name("core_request", tests, NULL, NULL);
 }

@@ -1,5 +1,8 @@
 /* bitsht fake tests: the shared fixture (see fake_support.h). The only platform-specific
  * lines of the fake's tests are the folder helpers at the top. */
+#if !defined(_WIN32) && !defined(_XOPEN_SOURCE)
+#define _XOPEN_SOURCE 700 /* lstat, symlink */
+#endif
 #include "fake_support.h"
 
 #include <dirent.h>
@@ -16,12 +19,14 @@
 #define RMDIR(p) _rmdir(p)
 #define GETPID() _getpid()
 #define SEP "\\"
+#define LSTAT(p, st) stat((p), (st))
 #else
 #include <unistd.h>
 #define MKDIR(p) mkdir((p), 0700)
 #define RMDIR(p) rmdir(p)
 #define GETPID() getpid()
 #define SEP "/"
+#define LSTAT(p, st) lstat((p), (st)) /* a link to a folder is removed, not entered */
 #endif
 
 void fake_t_mkdir(const char *path)
@@ -73,7 +78,7 @@ static void remove_tree(const char *dir)
         if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
             continue;
         snprintf(path, sizeof path, "%s" SEP "%s", dir, e->d_name);
-        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        if (LSTAT(path, &st) == 0 && S_ISDIR(st.st_mode))
             remove_tree(path);
         else
             remove(path);

@@ -67,6 +67,7 @@ typedef int32_t bht_hr;
 /* Win32 errors as HRESULTs (HRESULT_FROM_WIN32), under bitsht names: Windows has no
  * macro per value, so these never clash with the platform headers. */
 #define BHT_E_FILE_NOT_FOUND BHT_HR(0x80070002u)          /* ERROR_FILE_NOT_FOUND 2 */
+#define BHT_E_FILE_EXISTS BHT_HR(0x80070050u)             /* ERROR_FILE_EXISTS 80 */
 #define BHT_E_PATH_NOT_FOUND BHT_HR(0x80070003u)          /* ERROR_PATH_NOT_FOUND 3 */
 #define BHT_E_INVALID_HANDLE BHT_HR(0x80070006u)          /* ERROR_INVALID_HANDLE 6 */
 #define BHT_E_SHARING_VIOLATION BHT_HR(0x80070020u)       /* ERROR_SHARING_VIOLATION 32 */
