@@ -3,7 +3,7 @@
  *
  * Each round builds one fake world and runs `count` whole flows through bht_run_transfer
  * in it: create_job, token options, logon, impersonate, set_helper_token, flags, revert,
- * add_file, resume, wait, complete, close (design.md "The core flow"). The destination
+ * add_file, resume, wait, complete, close (docs/design.md "The core flow"). The destination
  * folder is writable only by the helper, so every job needs its LOCAL_FILE helper token
  * (C101) to succeed: a broken token path shows up as a failed run, not a fast one. Files
  * are real, so they are small; each delivered file is checked and removed between jobs,

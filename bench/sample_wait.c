@@ -28,7 +28,7 @@
 
 #define POLL_MS 100u
 
-/* bits-contract.md §2.3; MinGW-w64's libuuid has no BITS identifiers. */
+/* docs/contract.md; MinGW-w64's libuuid has no BITS identifiers. */
 static const CLSID clsid_manager = {
     0x4991d34b, 0x80a1, 0x4291, { 0x83, 0xb6, 0x33, 0x28, 0x36, 0x6b, 0x90, 0x97 } };
 static const IID iid_manager = {

@@ -5,7 +5,7 @@
 # CORP\bob owns the job; CORP\alice is the helper: only she may read the finance share and
 # the authenticated intranet server, and only she may write the restricted folder. The demo
 # shows the owner failing alone, then bitsht handing BITS alice's token with the flags that
-# cover each part (bits-contract.md C101), then that no job is left in the queue.
+# cover each part (docs/contract.md C101), then that no job is left in the queue.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

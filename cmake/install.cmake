@@ -75,6 +75,7 @@ install(FILES "${PROJECT_SOURCE_DIR}/docs/bitsht.1" DESTINATION "${CMAKE_INSTALL
 install(FILES "${PROJECT_SOURCE_DIR}/completions/bitsht.bash"
         DESTINATION "${CMAKE_INSTALL_DATADIR}/bash-completion/completions" RENAME bitsht)
 install(FILES "${PROJECT_SOURCE_DIR}/README.md" "${PROJECT_SOURCE_DIR}/LICENSE"
+              "${PROJECT_SOURCE_DIR}/docs/contract.md" "${PROJECT_SOURCE_DIR}/docs/design.md"
         DESTINATION "${BHT_DOC_DIR}")
 install(FILES "${PROJECT_SOURCE_DIR}/fakes/README.md" DESTINATION "${BHT_DOC_DIR}"
         RENAME fake-world.md)

@@ -1,7 +1,7 @@
 /* bitsht fake: struct bht_bits_ops over the fake world (ctx = struct bht_fake_world *).
  *
  * Every op: count the call, maybe fire an injected fault, do the documented thing, log
- * "op args -> RESULT". Return codes follow bits-contract.md row by row (cited as Cnn);
+ * "op args -> RESULT". Return codes follow docs/contract.md row by row (cited as Cnn);
  * the wine8 profile follows the Wine column (§5). */
 #include <stdlib.h>
 #include <string.h>

@@ -3,7 +3,7 @@
  * Each job with a pending step sits on the scheduler's list with the virtual time of that
  * step. Running the world means: take the earliest step, move the clock there, perform it.
  * A step is one visible thing (QUEUED -> CONNECTING -> TRANSFERRING, a chunk of bytes, a
- * retry), so a wait() caller sees every state change (bits-contract.md §3.1, §3.3) and
+ * retry), so a wait() caller sees every state change (docs/contract.md) and
  * nothing ever sleeps. Bytes are real: they go to a hidden temporary file beside the
  * destination (C37) and reach the destination name only at Complete (C36). */
 #include <errno.h>

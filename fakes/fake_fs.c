@@ -2,7 +2,7 @@
  *
  * Only ISO C stdio plus stat/access, which MinGW's CRT has too, so the fake and its tests
  * build as .exe and run under Wine. Errors leave as HRESULT_FROM_WIN32 values, the form
- * BITS reports them in (bits-contract.md C41, C64). */
+ * BITS reports them in (docs/contract.md C41, C64). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

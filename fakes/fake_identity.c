@@ -1,5 +1,5 @@
 /* bitsht fake: struct bht_identity_ops over the fake world — LogonUserW, impersonation,
- * RevertToSelf, CloseHandle (bits-contract.md C103-C107).
+ * RevertToSelf, CloseHandle (docs/contract.md C103-C107).
  *
  * The impersonation stack lives on the world (tests are single-threaded); revert pops one
  * level, so unbalanced impersonate/revert pairs show up in bht_fake_impersonation_depth.

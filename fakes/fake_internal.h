@@ -15,7 +15,7 @@
 
 #define FAKE_NAME_MAX 128       /* bytes of DOMAIN or user name */
 #define FAKE_SID_SIZE 64
-#define FAKE_LOCAL_PATH_MAX 260 /* MAX_PATH, bits-contract.md §2.4 */
+#define FAKE_LOCAL_PATH_MAX 260 /* MAX_PATH, docs/contract.md */
 #define FAKE_LOG_LINE 256
 #define FAKE_LOG_DEFAULT_LIMIT 1024
 #define FAKE_NO_EVENT UINT64_MAX

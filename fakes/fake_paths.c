@@ -1,6 +1,6 @@
 /* bitsht fake: path syntax of the machine the fake runs on (no file system access).
  *
- * bits-contract.md §2.4: a local name must be a full path. "Full" means the native form of
+ * docs/contract.md: a local name must be a full path. "Full" means the native form of
  * the host: "/..." on POSIX, "X:\..." (or "X:/...") on Windows, so one world file works
  * with the native build and, with Windows paths, with the .exe under Wine. */
 #include <stdlib.h>

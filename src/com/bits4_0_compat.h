@@ -3,7 +3,7 @@
  * MinGW-w64 v10 ships bits.h ... bits5_0.h but no bits4_0.h, so the helper-token interface
  * and BG_TOKEN_* are declared here, in C, only when the SDK does not provide them (newer
  * MinGW-w64 and the Windows SDK do). Vtable order after IUnknown is the one fixed in
- * bits-contract.md §2.3. The IID itself is defined in com_guids.c only. */
+ * docs/contract.md. The IID itself is defined in com_guids.c only. */
 #ifndef BITSHT_BITS4_0_COMPAT_H
 #define BITSHT_BITS4_0_COMPAT_H
 

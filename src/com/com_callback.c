@@ -2,7 +2,7 @@
  *
  * BITS calls JobTransferred / JobError (C79, C80); all this object does is set an event that
  * the backend's wait blocks on. It never calls back into the job: the decision belongs to
- * the core, which re-reads the state. Wine never calls JobError (bits-contract.md §5.4), so
+ * the core, which re-reads the state. Wine never calls JobError (docs/contract.md), so
  * the event is a shortcut, never the only way wait learns of a change. */
 #define COBJMACROS
 #include "com_callback.h"

@@ -1,4 +1,4 @@
-/* bitsht: the helper-token transfer flow (design.md "The core flow").
+/* bitsht: the helper-token transfer flow (docs/design.md "The core flow").
  *
  * What Microsoft's sample gets wrong and this gets right: the password is wiped right
  * after logon and never printed; a failed logon, impersonation or SetHelperToken stops
@@ -96,7 +96,7 @@ static int has_http_remote(const struct bht_request *req)
 }
 
 /* Impersonate the helper, hand BITS its token and the flags, and always revert
- * (design.md step 3). Called with f->token open. */
+ * (docs/design.md step 3). Called with f->token open. */
 static bht_hr install_helper_token(struct flow *f)
 {
     void *bctx = f->be->bits_ctx, *ictx = f->be->identity_ctx;
@@ -252,7 +252,7 @@ static bht_hr finish_transferred(struct flow *f)
                 "BITS could not move the downloaded files into place");
 }
 
-/* Wait for an outcome (design.md step 5). Returns S_OK once the job is TRANSFERRED, a
+/* Wait for an outcome (docs/design.md step 5). Returns S_OK once the job is TRANSFERRED, a
  * failure otherwise (already recorded in the report). */
 static bht_hr wait_for_outcome(struct flow *f)
 {

@@ -1,4 +1,4 @@
-/* bitsht: names and messages for every HRESULT the project meets (bits-contract.md §2.6). */
+/* bitsht: names and messages for every HRESULT the project meets (docs/contract.md). */
 #include "bitsht/hresult.h"
 
 #include <stdio.h>

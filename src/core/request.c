@@ -1,5 +1,5 @@
-/* bitsht: validation of a transfer request before any backend call (design.md step 1).
- * The rules are BITS's own documented limits (bits-contract.md §2.4, C16-C18), checked
+/* bitsht: validation of a transfer request before any backend call (docs/design.md step 1).
+ * The rules are BITS's own documented limits (docs/contract.md, C16-C18), checked
  * here so that bad input never creates a job: exit 2 means "no job exists". */
 #ifndef _WIN32
 #define _POSIX_C_SOURCE 200809L /* S_ISREG */

@@ -1,4 +1,4 @@
-/* bitsht conformance: AddFile (bits-contract.md 4.2, limits in 2.4). */
+/* bitsht conformance: AddFile (docs/contract.md). */
 #include <stdio.h>
 #include <string.h>
 

@@ -1,5 +1,5 @@
 /* bitsht conformance: Complete and Cancel, and files appearing only on Complete
- * (bits-contract.md 4.4, 4.5). */
+ * (docs/contract.md). */
 #include <string.h>
 
 #include "checks.h"

@@ -1,4 +1,4 @@
-/* bitsht conformance: error reporting (bits-contract.md 4.7). */
+/* bitsht conformance: error reporting (docs/contract.md). */
 #include <string.h>
 
 #include "checks.h"

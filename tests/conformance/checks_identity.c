@@ -1,5 +1,5 @@
 /* bitsht conformance: logon, impersonation and revert through bht_identity_ops
- * (bits-contract.md 4.10). */
+ * (docs/contract.md). */
 #include "checks.h"
 
 static void logon_with_wrong_password_fails_with_logon_failure(void **state)

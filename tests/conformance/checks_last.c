@@ -34,6 +34,7 @@ static void add_file_null_local_is_refused_by_the_proxy(void **state)
     struct bht_under_test *t = *state;
     char url[CONF_URL_SIZE];
 
+    /* C19 */
     CHECK_HR(t, BHT_E_RPC_NULL_REF_POINTER,
              t->bits->add_file(t->ctx, t->job, conf_url(t, CONF_HTTP_FILE_1000, url), NULL));
 }

@@ -1,4 +1,4 @@
-/* bitsht conformance: the manager — create, find, enumerate (bits-contract.md 4.1). */
+/* bitsht conformance: the manager — create, find, enumerate (docs/contract.md). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

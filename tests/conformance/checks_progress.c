@@ -1,4 +1,4 @@
-/* bitsht conformance: progress accounting (bits-contract.md 4.6). */
+/* bitsht conformance: progress accounting (docs/contract.md). */
 #include <string.h>
 
 #include "checks.h"

@@ -1,4 +1,4 @@
-/* bitsht conformance: notification flags and priority (bits-contract.md 4.8). */
+/* bitsht conformance: notification flags and priority (docs/contract.md). */
 #include "checks.h"
 
 static uint32_t notify_flags(struct bht_under_test *t)

@@ -1,4 +1,4 @@
-/* bitsht conformance: Resume and Suspend in every state (bits-contract.md 3.1, 4.3). */
+/* bitsht conformance: Resume and Suspend in every state (docs/contract.md). */
 #include <string.h>
 
 #include "checks.h"
@@ -48,7 +48,7 @@ static void resumed_local_copy_reaches_transferred(void **state)
 {
     struct bht_under_test *t = *state;
 
-    conf_transfer_local(t, t->job, "copy.bin", 4096); /* 3.1: ... -> TRANSFERRED */
+    conf_transfer_local(t, t->job, "copy.bin", 4096); /* C28: ... -> TRANSFERRED */
 }
 
 static void resume_on_inflight_job_is_s_ok_and_changes_nothing(void **state)

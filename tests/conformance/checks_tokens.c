@@ -1,5 +1,5 @@
 /* bitsht conformance: IBitsTokenOptions — helper token set, flags, SID, clear
- * (bits-contract.md 4.9). Wine 8 has no token options (C87): every check here is listed
+ * (docs/contract.md). Wine 8 has no token options (C87): every check here is listed
  * in divergences.h for wine8, and the first token call is the annotated one. */
 #include <string.h>
 

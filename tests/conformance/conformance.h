@@ -1,6 +1,6 @@
 /* bitsht conformance suite: what every check sees.
  *
- * One source set of contract checks (bits-contract.md), linked once per backend: the
+ * One source set of contract checks (docs/contract.md), linked once per backend: the
  * backend file (backend_fake.c or backend_com.c) fills a struct bht_under_test per check,
  * the checks only ever call through t->bits / t->identity. Expectations are Windows's; a
  * known difference of a backend is listed in divergences.h and checked with the *_DIV

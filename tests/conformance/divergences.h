@@ -1,6 +1,6 @@
 /* bitsht conformance: the only list of known backend differences.
  *
- * Checks expect documented Windows behaviour (bits-contract.md). A check listed here for
+ * Checks expect documented Windows behaviour (docs/contract.md). A check listed here for
  * the backend under test is run all the same: if its annotated comparison (CHECK_*_DIV)
  * mismatches, the run reports "KNOWN" and the check ends as a known divergence; if it
  * matches, the annotation is STALE and the check fails. Backends:

@@ -7,7 +7,7 @@ Run against a MinGW build under ci/wine-run, e.g.
 
 Every test runs in the same Wine session (ci/wine-run keeps one wineserver per prefix),
 and after every test `bitsht list` must show no job of ours in a non-final state. The
-expectations are Wine 8's where it differs from Windows (bits-contract.md §5): no
+expectations are Wine 8's where it differs from Windows (docs/contract.md): no
 IBitsTokenOptions (C87), no error details except for HTTP status errors (C59), failures
 noticed only by polling (C80), Cancel deleting the destination path (C47, C48).
 """

@@ -1,6 +1,6 @@
 /* bitsht: smoke tests of the COM backend against the machine's real BITS (Wine's qmgr here,
  * Windows's BITS on a Windows runner). Expectations are Windows's; where Wine 8 is known to
- * differ (bits-contract.md §5) the test checks Wine's documented behaviour instead and says
+ * differ (docs/contract.md) the test checks Wine's documented behaviour instead and says
  * which row it pins. The full contract lives in tests/conformance; these tests prove that
  * every op reaches BITS and comes back with the right shape. */
 #include <windows.h>

@@ -2,7 +2,7 @@
  *
  * Windows: a logon with a password nobody has fails with ERROR_LOGON_FAILURE (C104).
  * Wine 8: LogonUserW accepts anything with a fake handle and impersonating it fails
- * (C103, C106, bits-contract.md §5.2); the test pins that, so a Wine that starts checking
+ * (C103, C106, docs/contract.md); the test pins that, so a Wine that starts checking
  * passwords shows up here. */
 #include <windows.h>
 

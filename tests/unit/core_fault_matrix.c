@@ -23,7 +23,7 @@ struct op_expectation {
     enum bht_step step;     /* failed step reported */
 };
 
-/* What the flow must do when each op fails (design.md "The core flow"). get_id,
+/* What the flow must do when each op fails (docs/design.md "The core flow"). get_id,
  * get_progress, get_state and close feed only the report, so their failure must not fail
  * the transfer; a failed revert is retried once (a ONCE fault is therefore survived). */
 static const struct op_expectation expectations[] = {

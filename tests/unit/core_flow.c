@@ -18,7 +18,7 @@ static void run(struct core_fixture *f)
     bht_run_transfer(&f->be, &f->req, &f->rep);
 }
 
-/* design.md steps 2-6, C88, C101: the helper reads an SMB source with NETWORK. */
+/* docs/design.md steps 2-6, C88, C101: the helper reads an SMB source with NETWORK. */
 static void helper_reads_unc_source_with_network_flag(void **state)
 {
     struct core_fixture *f = *state;
@@ -149,7 +149,7 @@ static void admin_helper_with_non_admin_owner_is_refused(void **state)
     core_fixture_assert_clean(f);
 }
 
-/* design.md step 6: the deadline cancels a job that never progresses; 900 s of virtual
+/* docs/design.md step 6: the deadline cancels a job that never progresses; 900 s of virtual
  * time pass without any wall time. */
 static void stalled_job_hits_deadline_and_is_cancelled(void **state)
 {
@@ -249,7 +249,7 @@ static void invalid_request_creates_no_job(void **state)
     core_fixture_assert_clean(f);
 }
 
-/* design.md "Exit codes": an existing destination is never destroyed without --overwrite. */
+/* docs/design.md "Exit codes": an existing destination is never destroyed without --overwrite. */
 static void existing_destination_is_refused_without_overwrite(void **state)
 {
     struct core_fixture *f = *state;

@@ -1,4 +1,4 @@
-/* bitsht: request validation (design.md step 1; bits-contract.md §2.4, C16-C18). Bad
+/* bitsht: request validation (docs/design.md step 1; docs/contract.md, C16-C18). Bad
  * input is refused with a sentence naming the problem, before any backend call. */
 #ifndef _WIN32
 #define _POSIX_C_SOURCE 200809L /* mkdtemp, mkfifo, symlink, alarm */

@@ -1,5 +1,5 @@
 /* bitsht fake: fault injection, call counting, the call log, the virtual clock and the
- * per-op cost the benchmark depends on (style.md §3, design.md "the fake world"). */
+ * per-op cost the benchmark depends on (docs/design.md, "The fake"). */
 #include "fake_support.h"
 
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* bitsht fake: logon, impersonation, revert, close (bits-contract.md C103-C107) and the
+/* bitsht fake: logon, impersonation, revert, close (docs/contract.md C103-C107) and the
  * accounting tests rely on (open tokens, impersonation depth). */
 #include "fake_support.h"
 

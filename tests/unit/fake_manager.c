@@ -1,5 +1,5 @@
 /* bitsht fake: the manager rows — create, open, enumerate, limits, state and progress
- * (bits-contract.md C01-C13, C53-C57). */
+ * (docs/contract.md C01-C13, C53-C57). */
 #include "fake_support.h"
 
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* bitsht fake: job properties the ops expose — notify flags, priority, implicit
- * credentials (bits-contract.md C74-C77, C83-C84). */
+ * credentials (docs/contract.md C74-C77, C83-C84). */
 #include "fake_support.h"
 
 #define T(name) cmocka_unit_test_setup_teardown(name, fake_t_setup_job, fake_t_teardown)

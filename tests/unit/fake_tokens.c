@@ -1,5 +1,5 @@
 /* bitsht fake: helper tokens — token options, capture, admin rules, flags, and what each
- * flag lets the helper do during a transfer (bits-contract.md C87-C101, §3.4). */
+ * flag lets the helper do during a transfer (docs/contract.md C87-C101, §3.4). */
 #include "fake_support.h"
 
 #include <stdio.h>

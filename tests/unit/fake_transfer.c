@@ -1,5 +1,5 @@
 /* bitsht fake: files, the state machine, Complete and Cancel, errors and retries
- * (bits-contract.md C14-C52, C58-C72, §3.1). Real files are checked on disk. */
+ * (docs/contract.md C14-C52, C58-C72, §3.1). Real files are checked on disk. */
 #include "fake_support.h"
 
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* bitsht fake: the wine8 profile reproduces Wine 8's divergences (bits-contract.md §5),
+/* bitsht fake: the wine8 profile reproduces Wine 8's divergences (docs/contract.md),
  * so the core's Wine paths can be tested without Wine. One test per §5 item modelled. */
 #include "fake_support.h"
 

@@ -2,7 +2,7 @@
  *
  * One world = users, resources, folders, a job queue, a virtual clock, a fault plan and a
  * call log. Both ops structs take the world as their ctx. Faithful to documented Windows
- * BITS (bits-contract.md); profile wine8 reproduces Wine 8's divergences. See
+ * BITS (docs/contract.md); profile wine8 reproduces Wine 8's divergences. See
  * fakes/README.md for the world-file format. Nothing here sleeps or uses global state. */
 #ifndef BITSHT_FAKE_WORLD_H
 #define BITSHT_FAKE_WORLD_H

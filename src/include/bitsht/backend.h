@@ -3,7 +3,7 @@
  * Two ops structs, each travelling with its own void *ctx (no globals: a test may run many
  * worlds at once). Shapes follow libgit2's backends: `version` first, members only ever
  * appended, bht_*_ops_check() refuses an incomplete struct. Strings are UTF-8 (the COM
- * backend converts at its edge); numbers are BITS's own (bits-contract.md §2).
+ * backend converts at its edge); numbers are BITS's own (docs/contract.md).
  *
  * Rules every op follows (the COM rules):
  *  - returns a bht_hr; on failure pointer outputs are set to NULL / zero;
@@ -80,7 +80,7 @@ enum bht_logon_type {
 
 #define BHT_SIZE_UNKNOWN UINT64_MAX        /* BG_SIZE_UNKNOWN */
 #define BHT_JOB_ID_SIZE 39                 /* "{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}" + NUL */
-#define BHT_DISPLAY_NAME_MAX 256           /* characters, bits-contract.md §2.4 */
+#define BHT_DISPLAY_NAME_MAX 256           /* characters, docs/contract.md */
 #define BHT_REMOTE_NAME_MAX 2200           /* characters */
 #define BHT_TEXT_SIZE 1024                 /* bytes of UTF-8 kept for a description */
 #define BHT_NAME_SIZE (4 * BHT_REMOTE_NAME_MAX + 1) /* bytes: any remote name in UTF-8 */

@@ -3,7 +3,7 @@
  * bht_hr holds the Windows HRESULT bit pattern on every platform, so the core, the fakes
  * and the tests speak the same numbers as BITS. The Windows names are defined here only
  * when the platform headers have not defined them already: Windows code includes
- * <windows.h> first, portable code gets ours (values checked in bits-contract.md §2.6). */
+ * <windows.h> first, portable code gets ours (values checked in docs/contract.md). */
 #ifndef BITSHT_HRESULT_H
 #define BITSHT_HRESULT_H
 

@@ -120,12 +120,12 @@ struct bht_report {
     uint64_t elapsed_ms;
 };
 
-/* Checks everything that can be checked before touching BITS (design.md step 1). On
+/* Checks everything that can be checked before touching BITS (docs/design.md step 1). On
  * failure fills report (BAD_INPUT, VALIDATE, E_INVALIDARG, detail) and returns
  * E_INVALIDARG. */
 bht_hr bht_request_validate(const struct bht_request *req, struct bht_report *report);
 
-/* The whole helper-token flow (design.md "The core flow"). Returns report->hr. Every
+/* The whole helper-token flow (docs/design.md "The core flow"). Returns report->hr. Every
  * path leaves no job of ours in a non-final state, the thread reverted and the token
  * closed. */
 bht_hr bht_run_transfer(const struct bht_backend *backend, const struct bht_request *req,
