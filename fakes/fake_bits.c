@@ -25,7 +25,7 @@ static size_t utf16_length(const char *s)
     return n;
 }
 
-static struct bht_job *new_handle(struct fake_job *j)
+struct bht_job *fake_handle_new(struct fake_job *j)
 {
     struct bht_job *h = calloc(1, sizeof(*h));
 
@@ -60,7 +60,7 @@ static bht_hr do_create_job(struct bht_fake_world *w, const char *name, struct b
     if (!j)
         return E_OUTOFMEMORY;
     j->owner = owner;
-    if (!(j->display_name = fake_strdup(name)) || !(*out = new_handle(j))) {
+    if (!(j->display_name = fake_strdup(name)) || !(*out = fake_handle_new(j))) {
         fake_job_free(j);
         return E_OUTOFMEMORY;
     }
@@ -103,7 +103,7 @@ static bht_hr do_open_job(struct bht_fake_world *w, const char *id, struct bht_j
     caller = fake_caller(w);
     if (!WINE8(w) && j->owner != caller.local && !caller.local->admin)
         return E_ACCESSDENIED; /* C10 */
-    *out = new_handle(j);
+    *out = fake_handle_new(j);
     return *out ? S_OK : E_OUTOFMEMORY;
 }
 

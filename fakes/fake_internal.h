@@ -162,6 +162,7 @@ struct bht_fake_world {
     unsigned max_files_per_job, max_jobs_per_user, max_jobs_per_machine;
     uint64_t retry_delay_ms, no_progress_timeout_ms;
     uint64_t epoch_unix_s;
+    unsigned clock_speed;         /* option clock-speed=: the COM fake's virtual ms per real ms */
 
     uint64_t now_ms;
     uint32_t next_serial;
@@ -208,6 +209,10 @@ bht_hr fake_leave(struct bht_fake_world *w, enum bht_fake_op op, bht_hr hr, cons
     __attribute__((format(printf, 4, 5)))
 #endif
     ;
+
+/* fake_bits.c: a new handle on j (as a COM interface pointer would be); NULL when out of
+ * memory. The COM fake (fakes/com) hands these out behind its job objects. */
+struct bht_job *fake_handle_new(struct fake_job *j);
 
 /* fake_jobs.c: the queue and the scheduler's lists */
 void fake_job_set_state(struct bht_fake_world *w, struct fake_job *j, enum bht_job_state s);

@@ -26,11 +26,11 @@ struct staging {
     size_t n_folders;
     /* options: seen[] marks duplicates */
     int seen_profile, seen_owner, seen_rule, seen_files, seen_jobs, seen_machine, seen_retry,
-        seen_timeout;
+        seen_timeout, seen_speed;
     enum bht_fake_profile profile;
     char owner[2 * FAKE_NAME_MAX + 2];
     enum fake_admin_rule rule;
-    uint64_t max_files, max_jobs, max_machine, retry_s, timeout_s;
+    uint64_t max_files, max_jobs, max_machine, retry_s, timeout_s, speed;
     struct fake_user *owner_user;
     /* fault lines: applied with bht_fake_fail when the world is committed */
     struct staged_fault {
@@ -556,6 +556,11 @@ static bht_hr decl_option(struct parser *p, char **tok, int n)
         return option_number(p, &kv, &st->seen_retry, MAX_SECONDS, &st->retry_s);
     } else if (!strcmp(kv.key, "no-progress-timeout")) {
         return option_number(p, &kv, &st->seen_timeout, MAX_SECONDS, &st->timeout_s);
+    } else if (!strcmp(kv.key, "clock-speed")) {
+        hr = option_number(p, &kv, &st->seen_speed, 1000000u, &st->speed);
+        if (hr == S_OK && st->speed == 0)
+            return fail(p, "clock-speed: expected 1 or more");
+        return hr;
     } else {
         return fail(p, "unknown option '%s'", kv.key);
     }
@@ -775,6 +780,8 @@ static bht_hr commit(struct parser *p)
                                                                       : st->retry_s);
     if (st->seen_timeout)
         w->no_progress_timeout_ms = 1000u * st->timeout_s;
+    if (st->seen_speed)
+        w->clock_speed = (unsigned)st->speed;
     for (int op = 0; op < BHT_OP_COUNT; op++)
         if (st->faults[op].set)
             bht_fake_fail(w, (enum bht_fake_op)op, st->faults[op].nth, st->faults[op].hr,

@@ -31,6 +31,8 @@ static HRESULT init_security(struct bht_com_bits *bits)
 
 bht_hr bht_com_backend_open(struct bht_backend *out)
 {
+    const struct bht_identity_ops *identity = NULL;
+    void *identity_ctx = NULL;
     struct bht_com_bits *bits;
     HRESULT hr;
 
@@ -55,9 +57,7 @@ bht_hr bht_com_backend_open(struct bht_backend *out)
     if (FAILED(hr))
         goto fail;
 
-    /* REGDB_E_CLASSNOTREG or a service error here means "BITS unavailable" (exit 5) */
-    hr = CoCreateInstance(&CLSID_BackgroundCopyManager, NULL, CLSCTX_LOCAL_SERVER,
-                          &IID_IBackgroundCopyManager, (void **)&bits->manager);
+    hr = bht_com_acquire_manager(&bits->manager, &identity, &identity_ctx);
     if (FAILED(hr))
         goto fail;
     hr = bht_com_secure_proxy(bits, (IUnknown *)bits->manager);
@@ -66,8 +66,8 @@ bht_hr bht_com_backend_open(struct bht_backend *out)
 
     out->bits = &bht_com_bits_ops;
     out->bits_ctx = bits;
-    out->identity = &bht_win_identity_ops;
-    out->identity_ctx = NULL;
+    out->identity = identity;
+    out->identity_ctx = identity_ctx;
     return S_OK;
 
 fail:

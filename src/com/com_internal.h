@@ -17,6 +17,12 @@ struct bht_com_bits {
 };
 
 extern const struct bht_bits_ops bht_com_bits_ops;
+
+/* com_server.c: the BITS manager — from the DLL that BITSHT_COM_SERVER names (a test
+ * facility; identity ops from the DLL when it has them), else from the BITS service. */
+HRESULT bht_com_acquire_manager(IBackgroundCopyManager **out,
+                                const struct bht_identity_ops **out_identity,
+                                void **out_identity_ctx);
 extern const struct bht_identity_ops bht_win_identity_ops;
 
 /* Applies the backend's proxy blanket to proxy when blanket_per_proxy is set; S_OK
