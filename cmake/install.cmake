@@ -22,12 +22,16 @@ endif()
 install(TARGETS ${bht_libraries} EXPORT bitshtTargets
         ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}")
 
-# The COM-faithful fake BITS (fakes/com), an in-process COM server other projects load.
+# The COM-faithful fake BITS (fakes/com, Windows targets), an in-process COM server other
+# projects load through COM (not an exported CMake target: it is found by CLSID or path);
+# its header declares the DLL's extra exports for tests, its import library links them.
 if(TARGET bitsht_fakebits)
   install(TARGETS bitsht_fakebits
           RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}"
           LIBRARY DESTINATION "${CMAKE_INSTALL_LIBDIR}"
           ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}")
+  install(FILES "${PROJECT_SOURCE_DIR}/fakes/com/bitsht_fakebits.h"
+          DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/bitsht")
 endif()
 
 # Public headers: the API of the libraries above, nothing internal.
