@@ -8,6 +8,7 @@
 #include "bitsht/fake_world.h"
 #ifdef _WIN32
 #include "bitsht/com_backend.h"
+#include "com_process_security.h"
 #endif
 
 #ifdef _WIN32
@@ -55,9 +56,18 @@ bht_hr cli_backend_open(const struct cli_options *o, struct cli_backend *out, ch
         return open_fake(o, out, err, err_size);
     if (strcmp(name, "com") == 0) {
 #ifdef _WIN32
-        bht_hr hr = bht_com_backend_open(&out->be);
+        /* the program, not the library, chooses the process's COM security (issue 12) */
+        bht_hr hr = cli_com_process_security_init();
         if (BHT_FAILED(hr)) {
             char hrtext[64];
+            snprintf(err, err_size, "cannot set up COM security: %s: %s",
+                     bht_hr_format(hr, hrtext, sizeof hrtext), bht_hr_message(hr));
+            return hr == E_INVALIDARG ? E_FAIL : hr;
+        }
+        hr = bht_com_backend_open(&out->be);
+        if (BHT_FAILED(hr)) {
+            char hrtext[64];
+            cli_com_process_security_done();
             snprintf(err, err_size,
                      "cannot reach BITS (is the BITS service installed and enabled?): %s: %s",
                      bht_hr_format(hr, hrtext, sizeof hrtext), bht_hr_message(hr));
@@ -87,8 +97,10 @@ bht_hr cli_backend_close(struct cli_backend *b, char *err, size_t err_size)
         b->world = NULL;
     }
 #ifdef _WIN32
-    if (b->is_com)
+    if (b->is_com) {
         bht_com_backend_close(&b->be);
+        cli_com_process_security_done();
+    }
 #endif
     b->is_com = 0;
     return hr;

@@ -262,7 +262,11 @@ int out_report(struct cli_output *out, const struct bht_report *rep)
         report_json(rep, code);
     else
         report_text(out, rep);
-    if (rep->job_left_in_queue)
+    if (rep->outcome == BHT_OUTCOME_UNAVAILABLE && rep->job_created)
+        /* the service went away mid-run: whether the job survived is unknowable now */
+        out_warning("BITS became unavailable during the transfer: the job may still be in "
+                    "the BITS queue; 'bitsht cleanup' removes it once BITS is back");
+    else if (rep->job_left_in_queue)
         out_warning("the job could not be cancelled and is still in the BITS queue: "
                     "run 'bitsht cleanup'");
     return code;

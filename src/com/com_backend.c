@@ -1,9 +1,10 @@
 /* bitsht: COM set-up and the connection to the BITS service (bht_com_backend_open/close).
  *
- * Once per process, before any interface is marshalled (§3.4 rule 1): CoInitializeEx, then
- * CoInitializeSecurity at IMPERSONATE level with dynamic cloaking, so that SetHelperToken
- * sees the helper's thread token (C88-C90). A host that already chose its security
- * (RPC_E_TOO_LATE) keeps its choice; the backend then sets the blanket on each proxy. */
+ * A library must not choose its host's process-wide COM security: CoInitializeSecurity can
+ * be called once per process, and a NULL descriptor there would admit every caller,
+ * anonymous and remote ones included. The backend therefore never calls it and sets the
+ * blanket that SetHelperToken needs (IMPERSONATE, dynamic cloaking, C88-C90) on each proxy
+ * it obtains (bht_com_secure_proxy, §3.4 rule 1). */
 #define COBJMACROS
 #include <windows.h>
 #include <objbase.h>
@@ -13,21 +14,6 @@
 
 #include "bitsht/com_backend.h"
 #include "com_internal.h"
-
-static HRESULT init_security(struct bht_com_bits *bits)
-{
-    HRESULT hr = CoInitializeSecurity(NULL, -1, NULL, NULL, RPC_C_AUTHN_LEVEL_CONNECT,
-                                      RPC_C_IMP_LEVEL_IMPERSONATE, NULL,
-                                      EOAC_DYNAMIC_CLOAKING, NULL);
-
-    /* RPC_E_TOO_LATE: someone (the host, or our own earlier open) already chose; Wine's
-     * CoInitializeSecurity is a stub that always answers S_OK (C108) */
-    if (hr == RPC_E_TOO_LATE) {
-        bits->blanket_per_proxy = 1;
-        return S_OK;
-    }
-    return hr;
-}
 
 bht_hr bht_com_backend_open(struct bht_backend *out)
 {
@@ -53,14 +39,10 @@ bht_hr bht_com_backend_open(struct bht_backend *out)
     else if (hr != RPC_E_CHANGED_MODE)
         goto fail;
 
-    hr = init_security(bits);
-    if (FAILED(hr))
-        goto fail;
-
     hr = bht_com_acquire_manager(&bits->manager, &identity, &identity_ctx);
     if (FAILED(hr))
         goto fail;
-    hr = bht_com_secure_proxy(bits, (IUnknown *)bits->manager);
+    hr = bht_com_secure_proxy((IUnknown *)bits->manager);
     if (FAILED(hr))
         goto fail;
 

@@ -39,19 +39,39 @@ static struct bht_com_bits *com_ctx(void *ctx)
     return ctx;
 }
 
-HRESULT bht_com_secure_proxy(const struct bht_com_bits *bits, IUnknown *proxy)
+static HRESULT set_blanket(IUnknown *proxy)
 {
+    /* IMPERSONATE so that BITS can capture a helper token, dynamic cloaking so that it sees
+     * the thread's impersonation token rather than the process token (C88-C90); the
+     * authentication level is COM's own negotiated default, never lower */
+    HRESULT hr = CoSetProxyBlanket(proxy, RPC_C_AUTHN_DEFAULT, RPC_C_AUTHZ_DEFAULT,
+                                   COLE_DEFAULT_PRINCIPAL, RPC_C_AUTHN_LEVEL_DEFAULT,
+                                   RPC_C_IMP_LEVEL_IMPERSONATE, NULL, EOAC_DYNAMIC_CLOAKING);
+
+    /* E_NOINTERFACE: an in-process object, nothing to secure. E_NOTIMPL: Wine 8's proxies
+     * (measured on every proxy of its BITS), whose COM does no security at all */
+    return hr == E_NOINTERFACE || hr == E_NOTIMPL ? S_OK : hr;
+}
+
+HRESULT bht_com_secure_proxy(IUnknown *proxy)
+{
+    IUnknown *unknown = NULL;
     HRESULT hr;
 
-    if (!bits->blanket_per_proxy || !proxy)
+    if (!proxy)
         return S_OK;
-    /* the same settings CoInitializeSecurity would have given: BITS needs IMPERSONATE to
-     * capture a helper token, and dynamic cloaking so it sees the thread's impersonation
-     * token rather than the process token (§3.4 rule 1, C88-C90) */
-    hr = CoSetProxyBlanket(proxy, RPC_C_AUTHN_DEFAULT, RPC_C_AUTHZ_DEFAULT,
-                           COLE_DEFAULT_PRINCIPAL, RPC_C_AUTHN_LEVEL_CONNECT,
-                           RPC_C_IMP_LEVEL_IMPERSONATE, NULL, EOAC_DYNAMIC_CLOAKING);
-    return hr == E_NOINTERFACE ? S_OK : hr; /* in-process object: nothing to secure */
+    hr = set_blanket(proxy);
+    if (FAILED(hr))
+        return hr;
+    /* QueryInterface goes through the object's IUnknown proxy, which has a blanket of its
+     * own: IBitsTokenOptions is obtained there, and that is where BITS checks access
+     * (C87), so it needs the same settings */
+    hr = IUnknown_QueryInterface(proxy, &IID_IUnknown, (void **)&unknown);
+    if (FAILED(hr))
+        return hr;
+    hr = set_blanket(unknown);
+    IUnknown_Release(unknown);
+    return hr;
 }
 
 static int state_needs_action(BG_JOB_STATE st)
@@ -63,8 +83,7 @@ static int state_needs_action(BG_JOB_STATE st)
 
 /* Wraps a job interface (taking over its reference) into a handle; with_callback also
  * registers this handle's callback as the job's notify interface. */
-static bht_hr wrap_job(struct bht_com_bits *bits, IBackgroundCopyJob *job, int with_callback,
-                       struct bht_job **out_job)
+static bht_hr wrap_job(IBackgroundCopyJob *job, int with_callback, struct bht_job **out_job)
 {
     struct bht_job *h;
     HRESULT hr;
@@ -76,7 +95,7 @@ static bht_hr wrap_job(struct bht_com_bits *bits, IBackgroundCopyJob *job, int w
         return E_OUTOFMEMORY;
     }
     h->job = job;
-    hr = bht_com_secure_proxy(bits, (IUnknown *)job);
+    hr = bht_com_secure_proxy((IUnknown *)job);
     if (FAILED(hr))
         goto fail;
     if (!with_callback) {
@@ -133,7 +152,7 @@ static bht_hr com_create_job(void *ctx, const char *display_name, struct bht_job
     bht_utf16_free(name);
     if (FAILED(hr))
         return hr;
-    return wrap_job(bits, job, 1, out_job);
+    return wrap_job(job, 1, out_job);
 }
 
 static bht_hr com_open_job(void *ctx, const char *job_id, struct bht_job **out_job)
@@ -158,7 +177,7 @@ static bht_hr com_open_job(void *ctx, const char *job_id, struct bht_job **out_j
     /* A job has one notify interface and the last caller wins (C78): registering here
      * would steal the notifications of the process that created the job (another bitsht
      * still waiting on it). wait on an opened job polls instead. */
-    return wrap_job(bits, job, 0, out_job);
+    return wrap_job(job, 0, out_job);
 }
 
 static bht_hr com_get_id(void *ctx, struct bht_job *job, char *out_id)
@@ -224,24 +243,28 @@ static bht_hr com_get_notify_flags(void *ctx, struct bht_job *job, uint32_t *out
 
 static bht_hr com_set_implicit_credentials(void *ctx, struct bht_job *job)
 {
-    static const BG_AUTH_SCHEME schemes[] = { BG_AUTH_SCHEME_NTLM, BG_AUTH_SCHEME_NEGOTIATE };
+    /* every target that can challenge (the server, and a proxy in between) with every
+     * scheme the helper's logon can answer (C114, win32 Bits/authentication.md) */
+    static const BG_AUTH_TARGET targets[] = { BG_AUTH_TARGET_SERVER, BG_AUTH_TARGET_PROXY };
+    static const BG_AUTH_SCHEME schemes[] = { BG_AUTH_SCHEME_NEGOTIATE, BG_AUTH_SCHEME_NTLM };
     IBackgroundCopyJob2 *job2 = NULL;
     HRESULT hr;
     size_t i;
 
+    (void)ctx;
     hr = IBackgroundCopyJob_QueryInterface(job->job, &IID_IBackgroundCopyJob2, (void **)&job2);
     if (FAILED(hr))
         return hr;
-    hr = bht_com_secure_proxy(com_ctx(ctx), (IUnknown *)job2);
-    /* NULL user and password = "use the caller's (helper's) logon credentials" for the
-     * server's NTLM/Kerberos challenge; without it BITS never answers with the helper
-     * (C101, §3.4 rule 4, win32 Bits/authentication.md) */
-    for (i = 0; SUCCEEDED(hr) && i < sizeof schemes / sizeof schemes[0]; ++i) {
+    hr = bht_com_secure_proxy((IUnknown *)job2);
+    /* NULL user and password = "use the caller's (helper's) logon credentials" for an
+     * NTLM/Kerberos challenge; without it BITS never answers with the helper (C101, §3.4
+     * rule 4) */
+    for (i = 0; SUCCEEDED(hr) && i < 4; ++i) {
         BG_AUTH_CREDENTIALS cred;
 
         memset(&cred, 0, sizeof cred);
-        cred.Target = BG_AUTH_TARGET_SERVER;
-        cred.Scheme = schemes[i];
+        cred.Target = targets[i / 2];
+        cred.Scheme = schemes[i % 2];
         cred.Credentials.Basic.UserName = NULL;
         cred.Credentials.Basic.Password = NULL;
         hr = IBackgroundCopyJob2_SetCredentials(job2, &cred);
@@ -255,6 +278,7 @@ static bht_hr com_get_token_options(void *ctx, struct bht_job *job)
     IBitsTokenOptions *opts = NULL;
     HRESULT hr;
 
+    (void)ctx;
     if (job->token_options)
         return S_OK;
     /* C87: Windows checks access here, so it must run as the owner, not impersonating.
@@ -262,7 +286,7 @@ static bht_hr com_get_token_options(void *ctx, struct bht_job *job)
     hr = IBackgroundCopyJob_QueryInterface(job->job, &IID_IBitsTokenOptions, (void **)&opts);
     if (FAILED(hr))
         return hr;
-    hr = bht_com_secure_proxy(com_ctx(ctx), (IUnknown *)opts);
+    hr = bht_com_secure_proxy((IUnknown *)opts);
     if (FAILED(hr)) {
         IBitsTokenOptions_Release(opts);
         return hr;
@@ -362,20 +386,45 @@ static bht_hr com_get_state(void *ctx, struct bht_job *job, enum bht_job_state *
     return hr;
 }
 
+/* The messages a wait pumps for its apartment. A WM_QUIT it takes off the queue belongs to
+ * the host's own message loop: the wait keeps it and posts it again when it returns, and
+ * until then stops waking on input (a pending quit would wake it at once, every time). */
+struct pump {
+    int quit_seen;
+    WPARAM quit_code;
+};
+
 /* Lets COM deliver calls into this apartment (an STA receives the callback through its
  * message queue). */
-static void pump_messages(void)
+static void pump_messages(struct pump *p)
 {
     MSG msg;
 
-    while (PeekMessageW(&msg, NULL, 0, 0, PM_REMOVE)) {
+    while (!p->quit_seen && PeekMessageW(&msg, NULL, 0, 0, PM_REMOVE)) {
+        if (msg.message == WM_QUIT) {
+            p->quit_seen = 1;
+            p->quit_code = msg.wParam;
+            break;
+        }
         TranslateMessage(&msg);
         DispatchMessageW(&msg);
     }
 }
 
-static bht_hr com_wait(void *ctx, struct bht_job *job, uint32_t timeout_ms,
-                       enum bht_job_state *out_state)
+static DWORD pump_wake_mask(const struct pump *p)
+{
+    return p->quit_seen ? 0 : QS_ALLINPUT;
+}
+
+/* Hands a quit taken by the wait back to the thread's queue. */
+static void pump_finish(const struct pump *p)
+{
+    if (p->quit_seen)
+        PostQuitMessage((int)p->quit_code);
+}
+
+static bht_hr wait_pumping(void *ctx, struct bht_job *job, uint32_t timeout_ms,
+                           enum bht_job_state *out_state, struct pump *pump)
 {
     HANDLE wake = job->callback ? bht_com_callback_event(job->callback) : NULL;
     ULONGLONG start = GetTickCount64();
@@ -400,14 +449,14 @@ static bht_hr com_wait(void *ctx, struct bht_job *job, uint32_t timeout_ms,
             slice = BHT_COM_POLL_MS;
         /* blocks: woken by the callback's event, by a message for the apartment, or by the
          * poll slice; never a busy loop */
-        r = MsgWaitForMultipleObjectsEx(wake ? 1 : 0, wake ? &wake : NULL, slice, QS_ALLINPUT,
-                                        MWMO_INPUTAVAILABLE);
+        r = MsgWaitForMultipleObjectsEx(wake ? 1 : 0, wake ? &wake : NULL, slice,
+                                        pump_wake_mask(pump), MWMO_INPUTAVAILABLE);
         if (r == WAIT_FAILED)
             return HRESULT_FROM_WIN32(GetLastError());
         if (wake && r == WAIT_OBJECT_0)
             ResetEvent(wake);
         else if (r == WAIT_OBJECT_0 + (wake ? 1u : 0u))
-            pump_messages();
+            pump_messages(pump);
         hr = com_get_state(ctx, job, &now);
         if (FAILED(hr))
             return hr;
@@ -415,6 +464,16 @@ static bht_hr com_wait(void *ctx, struct bht_job *job, uint32_t timeout_ms,
         if (now != entry || state_needs_action((BG_JOB_STATE)now))
             return S_OK;
     }
+}
+
+static bht_hr com_wait(void *ctx, struct bht_job *job, uint32_t timeout_ms,
+                       enum bht_job_state *out_state)
+{
+    struct pump pump = { 0, 0 };
+    HRESULT hr = wait_pumping(ctx, job, timeout_ms, out_state, &pump);
+
+    pump_finish(&pump);
+    return hr;
 }
 
 static bht_hr com_get_progress(void *ctx, struct bht_job *job, struct bht_progress *out)
@@ -469,13 +528,14 @@ static bht_hr com_get_error(void *ctx, struct bht_job *job, struct bht_job_error
     HRESULT code = S_OK;
     HRESULT hr;
 
+    (void)ctx;
     memset(out, 0, sizeof *out);
     /* C58/C59: BG_E_ERROR_INFORMATION_UNAVAILABLE when there is none (on Wine also in ERROR
      * unless the failure was an HTTP status) */
     hr = IBackgroundCopyJob_GetError(job->job, &err);
     if (FAILED(hr))
         return hr;
-    hr = bht_com_secure_proxy(com_ctx(ctx), (IUnknown *)err);
+    hr = bht_com_secure_proxy((IUnknown *)err);
     if (SUCCEEDED(hr))
         hr = IBackgroundCopyError_GetError(err, &context, &code); /* C65 */
     if (FAILED(hr)) {
@@ -509,7 +569,6 @@ static bht_hr com_complete(void *ctx, struct bht_job *job)
 struct cancel_call {
     LONG refs;
     IStream *marshalled_job; /* the job, marshalled for the thread's apartment */
-    int blanket_per_proxy;
     HANDLE done;
     HRESULT hr;
 };
@@ -525,7 +584,6 @@ static void cancel_call_release(struct cancel_call *call)
 static DWORD WINAPI cancel_thread(void *arg)
 {
     struct cancel_call *call = arg;
-    struct bht_com_bits secure = { NULL, 0, 0 };
     IBackgroundCopyJob *job = NULL;
     HRESULT hr;
 
@@ -535,9 +593,8 @@ static DWORD WINAPI cancel_thread(void *arg)
     } else {
         hr = CoGetInterfaceAndReleaseStream(call->marshalled_job, &IID_IBackgroundCopyJob,
                                             (void **)&job);
-        secure.blanket_per_proxy = call->blanket_per_proxy;
         if (SUCCEEDED(hr))
-            hr = bht_com_secure_proxy(&secure, (IUnknown *)job);
+            hr = bht_com_secure_proxy((IUnknown *)job);
         if (SUCCEEDED(hr))
             hr = IBackgroundCopyJob_Cancel(job);
         if (job)
@@ -551,7 +608,7 @@ static DWORD WINAPI cancel_thread(void *arg)
 }
 
 /* Waits for call to finish for at most timeout_ms, pumping this apartment's messages. */
-static int wait_for_call(struct cancel_call *call, DWORD timeout_ms)
+static int wait_for_call(struct cancel_call *call, DWORD timeout_ms, struct pump *pump)
 {
     ULONGLONG start = GetTickCount64();
 
@@ -562,11 +619,11 @@ static int wait_for_call(struct cancel_call *call, DWORD timeout_ms)
         if (elapsed >= timeout_ms)
             return 0;
         r = MsgWaitForMultipleObjectsEx(1, &call->done, (DWORD)(timeout_ms - elapsed),
-                                        QS_ALLINPUT, MWMO_INPUTAVAILABLE);
+                                        pump_wake_mask(pump), MWMO_INPUTAVAILABLE);
         if (r == WAIT_OBJECT_0)
             return 1;
         if (r == WAIT_OBJECT_0 + 1)
-            pump_messages();
+            pump_messages(pump);
         else if (r == WAIT_FAILED)
             return 0;
     }
@@ -574,11 +631,12 @@ static int wait_for_call(struct cancel_call *call, DWORD timeout_ms)
 
 static bht_hr com_cancel(void *ctx, struct bht_job *job)
 {
-    struct bht_com_bits *bits = com_ctx(ctx);
+    struct pump pump = { 0, 0 };
     struct cancel_call *call;
     HANDLE thread;
     HRESULT hr;
 
+    (void)ctx;
     /* Wine's Cancel of a job in the middle of an HTTP download returns only when the
      * download has ended (measured: a stalled server keeps it blocked for good), so the
      * call runs on its own thread and the caller waits a bounded time. Windows returns at
@@ -587,7 +645,6 @@ static bht_hr com_cancel(void *ctx, struct bht_job *job)
     if (!call)
         return E_OUTOFMEMORY;
     call->refs = 2;
-    call->blanket_per_proxy = bits->blanket_per_proxy;
     call->done = CreateEventW(NULL, TRUE, FALSE, NULL);
     hr = call->done ? S_OK : HRESULT_FROM_WIN32(GetLastError());
     if (SUCCEEDED(hr))
@@ -609,8 +666,9 @@ static bht_hr com_cancel(void *ctx, struct bht_job *job)
     CloseHandle(thread);
     /* ERROR_TIMEOUT: the call has not returned; the caller reads the state to learn whether
      * BITS already shows the job CANCELLED (Wine does, before it waits for its worker) */
-    hr = wait_for_call(call, BHT_COM_CANCEL_WAIT_MS) ? call->hr
-                                                      : HRESULT_FROM_WIN32(ERROR_TIMEOUT);
+    hr = wait_for_call(call, BHT_COM_CANCEL_WAIT_MS, &pump) ? call->hr
+                                                             : HRESULT_FROM_WIN32(ERROR_TIMEOUT);
+    pump_finish(&pump);
     cancel_call_release(call);
     return hr;
 }
@@ -688,7 +746,7 @@ static bht_hr com_enum_jobs(void *ctx, const char *prefix, struct bht_job_info *
     hr = IBackgroundCopyManager_EnumJobs(bits->manager, 0, &jobs);
     if (FAILED(hr))
         return hr;
-    hr = bht_com_secure_proxy(bits, (IUnknown *)jobs);
+    hr = bht_com_secure_proxy((IUnknown *)jobs);
     if (SUCCEEDED(hr))
         hr = IEnumBackgroundCopyJobs_GetCount(jobs, &count);
     if (FAILED(hr))
@@ -701,7 +759,7 @@ static bht_hr com_enum_jobs(void *ctx, const char *prefix, struct bht_job_info *
     /* the count is a snapshot; Next stops at whatever the enumerator really holds */
     while (n < count && IEnumBackgroundCopyJobs_Next(jobs, 1, &job, &fetched) == S_OK &&
            fetched == 1) {
-        if (SUCCEEDED(bht_com_secure_proxy(bits, (IUnknown *)job)) &&
+        if (SUCCEEDED(bht_com_secure_proxy((IUnknown *)job)) &&
             job_info(job, prefix, &infos[n]))
             ++n;
         IBackgroundCopyJob_Release(job);

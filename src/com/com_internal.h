@@ -10,9 +10,6 @@
 /* ctx of bht_com_bits_ops */
 struct bht_com_bits {
     IBackgroundCopyManager *manager;
-    /* CoInitializeSecurity came too late (the host chose first): every proxy the backend
-     * obtains gets IMPERSONATE + dynamic cloaking through CoSetProxyBlanket (§3.4 rule 1). */
-    int blanket_per_proxy;
     int com_initialized; /* CoInitializeEx succeeded here: close calls CoUninitialize */
 };
 
@@ -25,9 +22,10 @@ HRESULT bht_com_acquire_manager(IBackgroundCopyManager **out,
                                 void **out_identity_ctx);
 extern const struct bht_identity_ops bht_win_identity_ops;
 
-/* Applies the backend's proxy blanket to proxy when blanket_per_proxy is set; S_OK
- * otherwise. In-process objects (no proxy) answer E_NOINTERFACE, which is not a failure. */
-HRESULT bht_com_secure_proxy(const struct bht_com_bits *bits, IUnknown *proxy);
+/* Sets the backend's blanket (COM's default authentication level, IMPERSONATE, dynamic
+ * cloaking) on proxy and on its IUnknown proxy: the backend never sets process-wide COM
+ * security (§3.4 rule 1). An in-process object (no proxy) is not a failure. */
+HRESULT bht_com_secure_proxy(IUnknown *proxy);
 
 /* How many JobTransferred / JobError calls reached this job handle's callback; -1 each when
  * the handle has none (opened with open_job, or the job refused it). Lets the smoke tests

@@ -69,20 +69,42 @@ static void stage(struct flow *f, enum bht_step step)
 }
 
 /* Records the first failure only: later cleanup errors must not hide the cause. */
+static bht_hr record(struct flow *f, enum bht_outcome outcome, enum bht_step step, bht_hr hr,
+                     const char *fmt, va_list ap)
+{
+    if (f->rep->failed_step != BHT_STEP_NONE)
+        return hr;
+    f->rep->outcome = outcome;
+    f->rep->failed_step = step;
+    f->rep->hr = hr;
+    vsnprintf(f->rep->detail, sizeof f->rep->detail, fmt, ap);
+    return hr;
+}
+
+/* A call failed with hr. A call that cannot reach BITS (the service stopped, its proxy
+ * disconnected) is "unavailable" whatever the step: exit 5, not a failed transfer. */
 static bht_hr fail(struct flow *f, enum bht_outcome outcome, enum bht_step step, bht_hr hr,
                    const char *fmt, ...)
 {
     va_list ap;
 
-    if (f->rep->failed_step != BHT_STEP_NONE)
-        return hr;
-    f->rep->outcome = bht_hr_means_unavailable(hr) ? BHT_OUTCOME_UNAVAILABLE : outcome;
-    f->rep->failed_step = step;
-    f->rep->hr = hr;
     va_start(ap, fmt);
-    vsnprintf(f->rep->detail, sizeof f->rep->detail, fmt, ap);
+    hr = record(f, bht_hr_means_unavailable(hr) ? BHT_OUTCOME_UNAVAILABLE : outcome, step, hr,
+                fmt, ap);
     va_end(ap);
     return hr;
+}
+
+/* BITS reported code as the job's own error: always a failed transfer (an SMB server that
+ * is down gives RPC_S_SERVER_UNAVAILABLE here, and BITS itself is fine). */
+static bht_hr fail_job_error(struct flow *f, bht_hr code, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    code = record(f, BHT_OUTCOME_TRANSFER_FAILED, BHT_STEP_TRANSFER, code, fmt, ap);
+    va_end(ap);
+    return code;
 }
 
 static int has_http_remote(const struct bht_request *req)
@@ -294,7 +316,7 @@ static bht_hr wait_for_outcome(struct flow *f)
                 emit(f, BHT_EVENT_TRANSIENT, f->rep->has_bits_error ? &f->rep->bits_error : NULL);
                 if (req->max_transient >= 0 &&
                     f->rep->transient_errors > (unsigned)req->max_transient)
-                    return fail(f, BHT_OUTCOME_TRANSFER_FAILED, BHT_STEP_TRANSFER,
+                    return fail_job_error(f,
                                 f->rep->has_bits_error ? f->rep->bits_error.code : E_FAIL,
                                 "gave up after %u transient errors (--max-transient %d)",
                                 f->rep->transient_errors, req->max_transient);
@@ -315,8 +337,7 @@ static bht_hr wait_for_outcome(struct flow *f)
                     return hr;
                 continue;
             }
-            return fail(f, BHT_OUTCOME_TRANSFER_FAILED, BHT_STEP_TRANSFER,
-                        f->rep->has_bits_error ? f->rep->bits_error.code : E_FAIL,
+            return fail_job_error(f, f->rep->has_bits_error ? f->rep->bits_error.code : E_FAIL,
                         f->rep->has_bits_error
                             ? "BITS reported an error for the job"
                             : "BITS put the job in ERROR and gave no error details (Wine "

@@ -50,6 +50,12 @@ static const struct hr_entry hr_table[] = {
     {0x800705B4u, "HRESULT_FROM_WIN32(ERROR_TIMEOUT)", "the deadline passed before the job finished"},
     {0x800706BAu, "HRESULT_FROM_WIN32(RPC_S_SERVER_UNAVAILABLE)", "the BITS service is not running"},
     {0x800706BEu, "HRESULT_FROM_WIN32(RPC_S_CALL_FAILED)", "the BITS service stopped responding"},
+    {0x800706BFu, "HRESULT_FROM_WIN32(RPC_S_CALL_FAILED_DNE)",
+     "the call to the BITS service failed and did not run"},
+    {0x80010007u, "RPC_E_SERVER_DIED", "the BITS service died during the call"},
+    {0x80010012u, "RPC_E_SERVER_DIED_DNE", "the BITS service died before the call ran"},
+    {0x80010108u, "RPC_E_DISCONNECTED", "the connection to the BITS service was lost"},
+    {0x800401FDu, "CO_E_OBJNOTCONNECTED", "the BITS object is no longer connected to its service"},
     {0x80080005u, "CO_E_SERVER_EXEC_FAILURE", "the BITS service could not be started"},
     {0x800706F4u, "HRESULT_FROM_WIN32(RPC_X_NULL_REF_POINTER)", "a NULL argument was refused"},
     {0x80070717u, "HRESULT_FROM_WIN32(ERROR_RESOURCE_LANG_NOT_FOUND)", "no error text in that language"},
@@ -164,6 +170,11 @@ int bht_hr_means_unavailable(bht_hr hr)
     case 0x80080005u: /* CO_E_SERVER_EXEC_FAILURE */
     case 0x800706BAu: /* RPC_S_SERVER_UNAVAILABLE */
     case 0x800706BEu: /* RPC_S_CALL_FAILED: the service died mid-run (seen on Wine) */
+    case 0x800706BFu: /* RPC_S_CALL_FAILED_DNE */
+    case 0x80010007u: /* RPC_E_SERVER_DIED */
+    case 0x80010012u: /* RPC_E_SERVER_DIED_DNE */
+    case 0x80010108u: /* RPC_E_DISCONNECTED: the proxy's server went away */
+    case 0x800401FDu: /* CO_E_OBJNOTCONNECTED */
     case 0x800401F0u: /* CO_E_NOTINITIALIZED */
         return 1;
     default:

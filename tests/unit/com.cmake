@@ -10,4 +10,9 @@ if(WIN32 AND TARGET bitsht_com)
   bht_add_cmocka_test(NAME unit_com_backend
                       SOURCES "${CMAKE_CURRENT_LIST_DIR}/com_backend_test.c"
                       LIBS bitsht_com LABELS "unit;com" TIMEOUT 180)
+  # issue 12 item 4: who sets COM security, seen through import-table hooks
+  bht_add_cmocka_test(NAME unit_com_security
+                      SOURCES "${CMAKE_CURRENT_LIST_DIR}/com_security_test.c"
+                              "${CMAKE_CURRENT_LIST_DIR}/iat_hook.c"
+                      LIBS bitsht_cli LABELS "unit;com" TIMEOUT 180)
 endif()

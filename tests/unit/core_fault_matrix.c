@@ -46,8 +46,28 @@ static const struct op_expectation expectations[] = {
     {BHT_OP_CLOSE, 0, BHT_STEP_NONE},
 };
 
-static const bht_hr fault_hrs[] = {E_FAIL,         E_ACCESSDENIED,     E_OUTOFMEMORY,
-                                   E_INVALIDARG,   BG_E_INVALID_STATE, REGDB_E_CLASSNOTREG};
+/* BITS itself gone: the class is not registered, or the service stopped or its proxy was
+ * disconnected mid-run (issue 12 item 5). Any step that sees one of these exits 5. */
+static const bht_hr unavailable_hrs[] = {
+    REGDB_E_CLASSNOTREG, RPC_E_DISCONNECTED,       RPC_E_SERVER_DIED,
+    RPC_E_SERVER_DIED_DNE, BHT_E_RPC_CALL_FAILED_DNE, CO_E_OBJNOTCONNECTED,
+    BHT_E_RPC_SERVER_UNAVAILABLE,
+};
+
+static const bht_hr fault_hrs[] = {
+    E_FAIL,           E_ACCESSDENIED,        E_OUTOFMEMORY,         E_INVALIDARG,
+    BG_E_INVALID_STATE, REGDB_E_CLASSNOTREG, RPC_E_DISCONNECTED,    RPC_E_SERVER_DIED,
+    RPC_E_SERVER_DIED_DNE, BHT_E_RPC_CALL_FAILED_DNE, CO_E_OBJNOTCONNECTED,
+    BHT_E_RPC_SERVER_UNAVAILABLE,
+};
+
+static int is_unavailable(bht_hr hr)
+{
+    for (size_t i = 0; i < sizeof unavailable_hrs / sizeof unavailable_hrs[0]; i++)
+        if (unavailable_hrs[i] == hr)
+            return 1;
+    return 0;
+}
 
 static void prepare(struct core_fixture *f)
 {
@@ -65,7 +85,7 @@ static int run_case(struct core_fixture *f, const struct op_expectation *e, unsi
     prepare(f);
     bht_fake_fail(f->t->w, e->op, nth, hr, BHT_FAULT_ONCE);
     bht_run_transfer(&f->be, &f->req, &f->rep);
-    if (want && hr == REGDB_E_CLASSNOTREG)
+    if (want && is_unavailable(hr))
         want = 5; /* whatever step sees it, BITS itself is unavailable */
     if (bht_fake_faults_fired(f->t->w, e->op) != 1)
         fail_msg("%s call %u: the fault did not fire", bht_fake_op_name(e->op), nth);
@@ -142,6 +162,59 @@ static void error_path_faults_are_reported(void **state)
     core_fixture_assert_clean(f);
 }
 
+/* Issue 12 item 5: the service dies while the job waits. Every later call fails too, so the
+ * job cannot be cancelled: exit 5 (not a failed transfer), the report says the job may be
+ * left in the queue, and the thread is reverted and the token closed all the same. */
+static void lost_service_while_waiting_is_unavailable_and_leaves_the_job_to_cleanup(
+    void **state)
+{
+    static const enum bht_fake_op dead_ops[] = {BHT_OP_WAIT, BHT_OP_GET_STATE,
+                                                BHT_OP_GET_PROGRESS, BHT_OP_GET_ERROR,
+                                                BHT_OP_CANCEL};
+    struct core_fixture *f = *state;
+    char hrtext[64];
+
+    /* from 1: the six codes a call meets when the service goes away mid-run */
+    for (size_t h = 1; h < sizeof unavailable_hrs / sizeof unavailable_hrs[0]; h++) {
+        bht_hr hr = unavailable_hrs[h];
+
+        prepare(f);
+        for (size_t k = 0; k < sizeof dead_ops / sizeof dead_ops[0]; k++)
+            bht_fake_fail(f->t->w, dead_ops[k], 1, hr, BHT_FAULT_PERSISTENT);
+        bht_run_transfer(&f->be, &f->req, &f->rep);
+        print_message("lost service %s: exit %d, step %s, left in queue %d\n",
+                      bht_hr_format(hr, hrtext, sizeof hrtext),
+                      bht_outcome_exit_code(f->rep.outcome), bht_step_name(f->rep.failed_step),
+                      f->rep.job_left_in_queue);
+        assert_int_equal(f->rep.outcome, BHT_OUTCOME_UNAVAILABLE);
+        assert_int_equal(bht_outcome_exit_code(f->rep.outcome), 5);
+        assert_int_equal(f->rep.failed_step, BHT_STEP_WAIT);
+        assert_hr(hr, f->rep.hr);
+        assert_true(f->rep.job_created);
+        assert_int_equal(f->rep.job_left_in_queue, 1);
+        assert_int_equal(bht_fake_faults_fired(f->t->w, BHT_OP_CANCEL), 1);
+        core_fixture_assert_clean(f);
+    }
+}
+
+/* A job's own error code that reads like a lost service (an SMB server that is down gives
+ * RPC_S_SERVER_UNAVAILABLE) is a failed transfer: BITS is fine and cancels the job. */
+static void job_error_with_an_rpc_code_is_a_failed_transfer(void **state)
+{
+    struct core_fixture *f = *state;
+    static const char *const down[] = {"\\\\fs02\\down\\file.bin"};
+
+    core_fixture_world(f, "resource \\\\fs02\\down\\file.bin fail=0x800706BA\n");
+    core_fixture_request(f, BHT_TOKEN_NETWORK, down, 1, 0);
+    bht_run_transfer(&f->be, &f->req, &f->rep);
+    assert_int_equal(f->rep.outcome, BHT_OUTCOME_TRANSFER_FAILED);
+    assert_int_equal(f->rep.failed_step, BHT_STEP_TRANSFER);
+    assert_hr(BHT_E_RPC_SERVER_UNAVAILABLE, f->rep.hr);
+    assert_int_equal(f->rep.final_state, BHT_JOB_CANCELLED);
+    assert_int_equal(f->rep.job_left_in_queue, 0);
+    core_fixture_assert_clean(f);
+}
+
 /* A revert that keeps failing must stop the flow: nothing more runs as the helper. */
 static void persistent_revert_failure_stops_the_flow(void **state)
 {
@@ -165,6 +238,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(error_path_faults_are_reported, core_fixture_setup,
                                         core_fixture_teardown),
         cmocka_unit_test_setup_teardown(persistent_revert_failure_stops_the_flow,
+                                        core_fixture_setup, core_fixture_teardown),
+        cmocka_unit_test_setup_teardown(
+            lost_service_while_waiting_is_unavailable_and_leaves_the_job_to_cleanup,
+            core_fixture_setup, core_fixture_teardown),
+        cmocka_unit_test_setup_teardown(job_error_with_an_rpc_code_is_a_failed_transfer,
                                         core_fixture_setup, core_fixture_teardown),
     };
     return cmocka_run_group_tests_name("core_fault_matrix", tests, NULL, NULL);

@@ -9,7 +9,10 @@
  *  - returns a bht_hr; on failure pointer outputs are set to NULL / zero;
  *  - strings an op returns are freed with bits->free_mem;
  *  - a job handle from create_job/open_job is released with bits->release, exactly once,
- *    whatever state the job is in (releasing does not cancel: BITS jobs outlive handles). */
+ *    whatever state the job is in (releasing does not cancel: BITS jobs outlive handles);
+ *  - every op of a backend, and of its identity ops, runs on the thread that opened the
+ *    backend (for COM: the STA whose proxies and message queue it uses); impersonate and
+ *    revert act on that thread's token. */
 #ifndef BITSHT_BACKEND_H
 #define BITSHT_BACKEND_H
 

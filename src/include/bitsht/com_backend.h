@@ -8,11 +8,23 @@
 extern "C" {
 #endif
 
-/* Initialises COM on the calling thread (once per process: CoInitializeEx, then
- * CoInitializeSecurity at IMPERSONATE level with dynamic cloaking, falling back to
- * CoSetProxyBlanket when the host already chose), connects to the BITS manager and fills
- * out with the COM bits ops and the Win32 identity ops. A failure to reach BITS gives
- * REGDB_E_CLASSNOTREG or the service's error (the CLI maps it to exit 5). */
+/* Initialises COM on the calling thread (CoInitializeEx, a single-threaded apartment unless
+ * the thread is already in the MTA), connects to the BITS manager and fills out with the COM
+ * bits ops and the Win32 identity ops. A failure to reach BITS gives REGDB_E_CLASSNOTREG or
+ * the service's error (the CLI maps it to exit 5).
+ *
+ * Threads: every op must be called on the thread that called open (the STA owns the
+ * proxies; the callback arrives through its message queue). wait pumps that queue while
+ * it blocks; a WM_QUIT it meets is posted again before wait returns, so the host's own
+ * message loop still ends.
+ *
+ * Security: the backend never calls CoInitializeSecurity (a library must not choose the
+ * process's COM security). Every proxy it obtains, the IUnknown proxy included, gets its
+ * own blanket through CoSetProxyBlanket: authentication level at least the process
+ * default, IMPERSONATE level, dynamic cloaking, which is what SetHelperToken needs to see
+ * the helper's thread token (C88-C90). A host that wants COM callbacks authenticated
+ * calls CoInitializeSecurity itself first (bitsht's CLI does, with a descriptor that
+ * admits only the user, SYSTEM and Administrators). */
 bht_hr bht_com_backend_open(struct bht_backend *out);
 /* Releases the manager and uninitialises COM. */
 void bht_com_backend_close(struct bht_backend *backend);

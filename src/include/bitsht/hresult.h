@@ -60,6 +60,18 @@ typedef int32_t bht_hr;
 #ifndef RPC_E_TOO_LATE
 #define RPC_E_TOO_LATE BHT_HR(0x80010119u)
 #endif
+#ifndef CO_E_OBJNOTCONNECTED
+#define CO_E_OBJNOTCONNECTED BHT_HR(0x800401FDu)
+#endif
+#ifndef RPC_E_SERVER_DIED
+#define RPC_E_SERVER_DIED BHT_HR(0x80010007u)
+#endif
+#ifndef RPC_E_SERVER_DIED_DNE
+#define RPC_E_SERVER_DIED_DNE BHT_HR(0x80010012u)
+#endif
+#ifndef RPC_E_DISCONNECTED
+#define RPC_E_DISCONNECTED BHT_HR(0x80010108u)
+#endif
 #ifndef CO_E_FAILEDTOIMPERSONATE
 #define CO_E_FAILEDTOIMPERSONATE BHT_HR(0x80010123u)
 #endif
@@ -82,6 +94,9 @@ typedef int32_t bht_hr;
 #define BHT_E_BAD_IMPERSONATION_LEVEL BHT_HR(0x80070542u) /* ERROR_BAD_IMPERSONATION_LEVEL 1346 */
 #define BHT_E_LOGON_TYPE_NOT_GRANTED BHT_HR(0x80070569u)  /* ERROR_LOGON_TYPE_NOT_GRANTED 1385 */
 #define BHT_E_TIMEOUT BHT_HR(0x800705B4u)               /* ERROR_TIMEOUT 1460: our deadline */
+#define BHT_E_RPC_SERVER_UNAVAILABLE BHT_HR(0x800706BAu)  /* RPC_S_SERVER_UNAVAILABLE 1722 */
+#define BHT_E_RPC_CALL_FAILED BHT_HR(0x800706BEu)         /* RPC_S_CALL_FAILED 1726 */
+#define BHT_E_RPC_CALL_FAILED_DNE BHT_HR(0x800706BFu)     /* RPC_S_CALL_FAILED_DNE 1727 */
 #define BHT_E_RPC_NULL_REF_POINTER BHT_HR(0x800706F4u)    /* RPC_X_NULL_REF_POINTER 1780 */
 #define BHT_E_RESOURCE_LANG_NOT_FOUND BHT_HR(0x80070717u) /* ERROR_RESOURCE_LANG_NOT_FOUND 1815 */
 #define BHT_E_WINHTTP_TIMEOUT BHT_HR(0x80072EE2u)         /* 12002 */
@@ -159,7 +174,9 @@ const char *bht_hr_name(bht_hr hr);
  * for unknown values. Never NULL, static storage. */
 const char *bht_hr_message(bht_hr hr);
 /* Non-zero for values that mean BITS itself cannot be reached (class not registered,
- * service disabled or dead, RPC server gone): the CLI's exit 5, whatever step saw them. */
+ * service disabled or dead, RPC server gone, the proxy disconnected from it): the CLI's
+ * exit 5, whatever step's call returned them. A job's own error code (GetError) is never
+ * passed here: an SMB server that is down is a failed transfer, not a lost BITS. */
 int bht_hr_means_unavailable(bht_hr hr);
 /* "0x80070057 (E_INVALIDARG)" or "0x80071234" into buf; returns buf. 64 bytes suffice. */
 char *bht_hr_format(bht_hr hr, char *buf, unsigned buf_size);
