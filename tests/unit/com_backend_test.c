@@ -274,8 +274,6 @@ static void wait_on_a_job_that_never_moves_times_out_with_s_false(void **state)
     assert_in_range(waited, 590, 600 + 400);
 }
 
-/* C28, C36, C37, C79: a local copy goes to TRANSFERRED; the destination appears only at
- * Complete, byte for byte; JobTransferred reaches the callback once. */
 /* Issue 12 item 6: the wait pumps the STA's messages for COM; a WM_QUIT it takes off the
  * queue belongs to the host's message loop and is posted again before the wait returns.
  * Another message is posted as well so that the wait surely wakes and pumps. */
@@ -301,6 +299,8 @@ static void wait_hands_a_wm_quit_back_to_the_thread(void **state)
     assert_int_equal(quit_code, 42);
 }
 
+/* C28, C36, C37, C79: a local copy goes to TRANSFERRED; the destination appears only at
+ * Complete, byte for byte; JobTransferred reaches the callback once. */
 static void local_copy_transfers_and_appears_only_at_complete(void **state)
 {
     struct fixture *fx = *state;

@@ -183,7 +183,8 @@ static int blanket_seen(IUnknown *proxy)
     return 0;
 }
 
-/* The library: a whole job's worth of calls and not one CoInitializeSecurity; a blanket on
+/* C108, §3.4 rule 1. The library: a whole job's worth of calls and not one
+ * CoInitializeSecurity (one per process: the host's choice); a blanket on
  * every proxy it obtains, the manager's IUnknown proxy included, each at COM's default
  * authentication level, IMPERSONATE, dynamic cloaking. */
 static void backend_sets_blankets_per_proxy_and_never_process_security(void **state)
