@@ -33,6 +33,7 @@ packages=(
     dpkg-dev                                # apt-get source (CMocka for MinGW)
     util-linux coreutils                    # flock, timeout in ci/wine-run
     valgrind                                # memcheck runs of the native tests
+    gcovr                                   # ci/coverage: line and branch coverage, floors
     groff-base man-db                       # man page lint (man --warnings), its text form
     zip                                     # ci/package.sh: the win64 release zip
 )
