@@ -10,6 +10,7 @@
 #   pytest-mingw64   /usr/bin/python3 -m pytest tests/e2e --build mingw64
 #   consumer         fresh Release install trees (ci/release-build.sh linux, mingw64) and the
 #                    outside project tests/consumer against each: find_package and pkg-config
+#   coverage         ci/coverage (line + branch per file of the native suite, floors; results/coverage)
 #   lint-workflows   ci/lint-workflows (the GitHub workflow files)
 #   conformance-report  ci/conformance-report (the conformance matrix over every run's XML)
 #
@@ -35,7 +36,7 @@ python=/usr/bin/python3
 [ -x "$python" ] || python=$(command -v python3)
 export CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-2}
 export CTEST_PARALLEL_LEVEL=${CTEST_PARALLEL_LEVEL:-2}
-all_runners="linux mingw64 mingw32 pytest-linux pytest-mingw64 consumer lint-workflows conformance-report"
+all_runners="linux mingw64 mingw32 pytest-linux pytest-mingw64 consumer coverage lint-workflows conformance-report"
 runners=${BHT_TEST_RUNNERS:-$all_runners}
 
 summary=()
@@ -197,6 +198,7 @@ run_tool() {
     fi
 }
 wants lint-workflows && run_tool lint-workflows bash ci/lint-workflows
+wants coverage && run_tool coverage "$python" ci/coverage
 wants conformance-report && run_tool conformance-report "$python" ci/conformance-report --results "$results"
 
 printf '\n==> summary (%ss, results in %s)\n' "$(( SECONDS - began ))" "${results#"$repo"/}"
