@@ -1,22 +1,15 @@
 /* bitsht CLI: subcommands over the abstraction layer. */
 #include "commands.h"
 
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
-static volatile sig_atomic_t stop_requested;
-
-static void on_stop_signal(int sig)
-{
-    stop_requested = 1;
-    signal(sig, on_stop_signal);
-}
+#include "stop_signals.h"
 
 static int stop_requested_fn(void *user)
 {
     (void)user;
-    return stop_requested != 0;
+    return cli_stop_requested();
 }
 
 int cmd_exit_code_for(bht_hr hr)
@@ -68,9 +61,7 @@ int cmd_transfer(struct cli_options *o, struct cli_backend *b, struct cli_output
     req.progress_interval_ms = out->tty ? 100 : 500;
     req.on_event = out_event;
     req.event_user = out;
-    req.interrupted = stop_requested_fn;
-    signal(SIGINT, on_stop_signal);
-    signal(SIGTERM, on_stop_signal);
+    req.interrupted = stop_requested_fn; /* main installed the handlers */
     out->user = o->user_arg;
     out->flags_text = cli_token_flags_text(o->token_flags);
 

@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "output.h"
 #include "password.h"
+#include "stop_signals.h"
 #include "bht_git_revision.h" /* generated: BHT_GIT_REVISION */
 
 static const char usage_text[] =
@@ -66,6 +67,7 @@ int main(int argc, char **argv)
     bht_hr hr;
 
     password[0] = '\0';
+    cli_ignore_broken_pipes();
     hr = cli_parse(argc, argv, &o, err, sizeof err);
     out_init(&out, o.json, o.quiet);
     if (BHT_FAILED(hr)) {
@@ -84,16 +86,22 @@ int main(int argc, char **argv)
         printf("bitsht %s (git %s)\n", bht_version(), BHT_GIT_REVISION);
         return 0;
     }
+    if (o.command == CLI_TRANSFER) {
+        /* Before the prompt: Ctrl-C there must put echo back, and later cancel the job. */
+        cli_stop_signals_install();
+    }
     if (o.command == CLI_TRANSFER && !o.no_helper_token) {
-        if (o.sample_form)
-            out_warning("a password on the command line is visible to other processes; "
-                        "use --password-stdin or --password-env");
+        /* Read (and so wipe the argv slot) before warning: the warning may block on a
+         * full stderr pipe, and ps must not show the password meanwhile. */
         hr = cli_read_password(&o, password, sizeof password, err, sizeof err);
         if (BHT_FAILED(hr)) {
             bht_wipe(password, sizeof password);
             cli_options_free(&o);
             return out_error(&out, 2, hr, err);
         }
+        if (o.sample_form)
+            out_warning("a password on the command line is visible to other processes; "
+                        "use --password-stdin or --password-env");
     }
     hr = cli_backend_open(&o, &b, err, sizeof err);
     if (BHT_FAILED(hr)) {

@@ -1,115 +1,162 @@
-/* bitsht CLI: password input. The only platform-specific part of the CLI is turning
- * terminal echo off (termios / console mode). */
-#define _POSIX_C_SOURCE 200809L /* termios */
+/* bitsht CLI: password input. Every copy of the password that bitsht did not make
+ * itself (the argv slot, environment entries) is wiped as soon as it is read, on every
+ * path; stdin is read with read(2) into the caller's buffer, so no stdio buffer ever
+ * holds it. */
+#define _POSIX_C_SOURCE 200809L /* environ */
 #include "password.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "stop_signals.h"
 #include "terminal.h"
 
 #ifdef _WIN32
-#include <windows.h>
+#include <io.h>
+#define read_fd _read
+#define environ _environ
 #else
-#include <termios.h>
 #include <unistd.h>
+#define read_fd read
+extern char **environ;
 #endif
 
-static int read_line(FILE *in, char *buf, size_t size)
-{
-    size_t n;
+enum line_result { LINE_OK, LINE_EMPTY_INPUT, LINE_TOO_LONG, LINE_NUL, LINE_INTERRUPTED,
+                   LINE_READ_ERROR };
 
-    if (!fgets(buf, (int)size, in))
-        return 0;
-    n = strlen(buf);
-    if (n == size - 1 && buf[n - 1] != '\n') {
-        bht_wipe(buf, n);
-        return -1; /* too long */
+/* One line from standard input, a byte at a time so nothing past the newline is taken
+ * (and nothing sits in a buffer of someone else's). A trailing CR (CRLF) is dropped;
+ * the password is at most size - 1 bytes. On any failure buf is wiped. */
+static enum line_result read_line(char *buf, size_t size)
+{
+    size_t n = 0;
+    enum line_result r = LINE_OK;
+    int cr_pending = 0; /* a CR read at the limit, kept out of buf: the line may end next */
+    char c = 0;
+
+    for (;;) {
+        int ready = cli_stop_wait_readable(0), got;
+        if (ready <= 0) {
+            r = ready == 0 ? LINE_INTERRUPTED : LINE_READ_ERROR;
+            break;
+        }
+        got = (int)read_fd(0, &c, 1);
+        if (got < 0 && errno == EINTR && !cli_stop_requested())
+            continue;
+        if (got < 0) {
+            r = cli_stop_requested() ? LINE_INTERRUPTED : LINE_READ_ERROR;
+            break;
+        }
+        if (got == 0) {
+            if (n == 0)
+                r = LINE_EMPTY_INPUT;
+            break;
+        }
+        if (c == '\n')
+            break;
+        if (c == '\0') {
+            r = LINE_NUL; /* C strings would cut the password here: refuse, never truncate */
+            break;
+        }
+        if (n == size - 1) {
+            if (c == '\r' && !cr_pending) {
+                cr_pending = 1;
+                continue;
+            }
+            r = LINE_TOO_LONG;
+            break;
+        }
+        buf[n++] = c;
     }
-    while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
-        buf[--n] = '\0';
-    return 1;
+    bht_wipe(&c, sizeof c);
+    if (r == LINE_OK && n && buf[n - 1] == '\r')
+        n--; /* CRLF */
+    buf[n] = '\0';
+    if (r != LINE_OK)
+        bht_wipe(buf, size);
+    return r;
 }
 
-static int prompt_no_echo(const char *user, char *buf, size_t size)
+static bht_hr line_error(enum line_result r, const char *source, size_t size, char *err,
+                         size_t err_size)
 {
-    int r;
-#ifdef _WIN32
-    HANDLE h = GetStdHandle(STD_INPUT_HANDLE);
-    DWORD mode = 0;
-    int restore = GetConsoleMode(h, &mode) && SetConsoleMode(h, mode & ~(DWORD)ENABLE_ECHO_INPUT);
-#else
-    struct termios old, quiet;
-    int restore = tcgetattr(STDIN_FILENO, &old) == 0;
-    if (restore) {
-        quiet = old;
-        quiet.c_lflag &= ~(tcflag_t)ECHO;
-        restore = tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
+    switch (r) {
+    case LINE_OK:
+        return S_OK;
+    case LINE_EMPTY_INPUT:
+        snprintf(err, err_size, "%s: no password (end of input)", source);
+        return E_INVALIDARG;
+    case LINE_TOO_LONG:
+        snprintf(err, err_size, "%s: the password is too long (at most %zu bytes)", source,
+                 size - 1);
+        return E_INVALIDARG;
+    case LINE_NUL:
+        snprintf(err, err_size, "%s: the password contains a NUL byte", source);
+        return E_INVALIDARG;
+    case LINE_INTERRUPTED:
+        snprintf(err, err_size, "%s: interrupted; no job was created", source);
+        return BHT_E_CANCELLED;
+    default:
+        snprintf(err, err_size, "%s: cannot read standard input", source);
+        return E_INVALIDARG;
     }
-#endif
-    fprintf(stderr, "Password for %s: ", user);
-    fflush(stderr);
-    r = read_line(stdin, buf, size);
-#ifdef _WIN32
-    if (restore)
-        SetConsoleMode(h, mode);
-#else
-    if (restore)
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
-#endif
-    fputc('\n', stderr);
-    return r;
+}
+
+/* Zeroes the value of every NAME=... entry: a crafted environment may hold several,
+ * and getenv shows only the first. */
+static void wipe_environment(const char *name)
+{
+    size_t len = strlen(name);
+
+    for (char **e = environ; e && *e; e++)
+        if (strncmp(*e, name, len) == 0 && (*e)[len] == '=')
+            bht_wipe(*e + len + 1, strlen(*e + len + 1));
+}
+
+/* Copies secret into buf if it fits; the caller wipes the original either way. */
+static bht_hr copy_secret(const char *secret, char *buf, size_t size)
+{
+    size_t n = strlen(secret);
+
+    if (n >= size)
+        return E_INVALIDARG;
+    memcpy(buf, secret, n + 1);
+    return S_OK;
 }
 
 bht_hr cli_read_password(struct cli_options *o, char *buf, size_t size, char *err,
                          size_t err_size)
 {
     const char *who = o->user_arg ? o->user_arg : "the helper user";
-    int r;
+    enum line_result r;
+    bht_hr hr;
 
     buf[0] = '\0';
     switch (o->password_source) {
-    case PASSWORD_ARGV: {
-        size_t n = strlen(o->password_argv);
-        if (n >= size) {
+    case PASSWORD_ARGV:
+        hr = copy_secret(o->password_argv, buf, size);
+        bht_wipe(o->password_argv, strlen(o->password_argv)); /* ps shows it no more */
+        if (BHT_FAILED(hr))
             snprintf(err, err_size, "the password is too long (at most %zu bytes)", size - 1);
-            return E_INVALIDARG;
-        }
-        memcpy(buf, o->password_argv, n + 1);
-        bht_wipe(o->password_argv, n);
-        return S_OK;
-    }
+        return hr;
     case PASSWORD_ENV: {
-        char *v = getenv(o->password_env);
-        size_t n;
+        const char *v = getenv(o->password_env);
         if (!v) {
             snprintf(err, err_size, "--password-env: the environment variable %s is not set",
                      o->password_env);
             return E_INVALIDARG;
         }
-        n = strlen(v);
-        if (n >= size) {
+        hr = copy_secret(v, buf, size);
+        wipe_environment(o->password_env); /* our copy only; children inherit nothing */
+        if (BHT_FAILED(hr))
             snprintf(err, err_size, "the password in %s is too long (at most %zu bytes)",
                      o->password_env, size - 1);
-            return E_INVALIDARG;
-        }
-        memcpy(buf, v, n + 1);
-        bht_wipe(v, n); /* our copy of the environment only; children inherit nothing */
-        return S_OK;
+        return hr;
     }
     case PASSWORD_STDIN:
-        r = read_line(stdin, buf, size);
-        if (r == 0) {
-            snprintf(err, err_size, "--password-stdin: no password on standard input");
-            return E_INVALIDARG;
-        }
-        if (r < 0) {
-            snprintf(err, err_size, "--password-stdin: the password is too long (at most %zu bytes)",
-                     size - 2);
-            return E_INVALIDARG;
-        }
-        return S_OK;
+        return line_error(read_line(buf, size), "--password-stdin", size, err, err_size);
     case PASSWORD_NONE:
         if (!cli_is_terminal(stdin)) {
             snprintf(err, err_size,
@@ -117,12 +164,13 @@ bht_hr cli_read_password(struct cli_options *o, char *buf, size_t size, char *er
                      "input is not a terminal, so bitsht cannot prompt)", who);
             return E_INVALIDARG;
         }
-        r = prompt_no_echo(who, buf, size);
-        if (r <= 0) {
-            snprintf(err, err_size, "no password entered for %s", who);
-            return E_INVALIDARG;
-        }
-        return S_OK;
+        cli_echo_off(); /* first: TCSAFLUSH drops what was typed before the prompt */
+        fprintf(stderr, "Password for %s: ", who);
+        fflush(stderr);
+        r = read_line(buf, size);
+        cli_echo_restore(); /* a stop signal may have done it already: then a no-op */
+        fputc('\n', stderr);
+        return line_error(r, "the password prompt", size, err, err_size);
     }
     return E_INVALIDARG;
 }

@@ -4,10 +4,17 @@ Each test writes a world file into its own temporary folder, runs the built CLI 
 user would, and checks the exit code, the JSON report, the files on disk and that the
 password never appears in any output.
 """
+import contextlib
+import fcntl
 import json
 import os
+import select
+import signal
 import subprocess
+import termios
+import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -439,3 +446,274 @@ def test_unreadable_existing_destination_is_refused_as_another_user(cli, shared_
     os.chmod(locked, 0o755)
     with open(os.path.join(locked, "x")) as f:
         assert f.read() == "also mine\n"
+
+
+# --- signals, the terminal, secrets in memory (issue 13 items 9-14) ---
+
+ENDLESS = "resource https://cdn.example/endless size=2000000000 rate=1"
+
+
+def clean_env(extra=None):
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("BITSHT_BACKEND", "BITSHT_FAKE_WORLD", "BITSHT_FAKE_STATE")}
+    env.update(extra or {})
+    return env
+
+
+class Running:
+    """A bitsht transfer started in the background, read line by line until it is where
+    a test wants it (a watchdog kills it if it never gets there)."""
+
+    def __init__(self, cli, *args, env=None, stdin=None, **popen):
+        self.proc = subprocess.Popen([*cli.command, *map(str, args)], env=clean_env(env),
+                                     stdin=subprocess.PIPE if stdin is not None else None,
+                                     stderr=subprocess.PIPE, text=True, **popen)
+        self.watchdog = threading.Timer(60, self.proc.kill)
+        self.watchdog.start()
+        self.seen = ""
+        if stdin is not None:
+            self.proc.stdin.write(stdin)
+            self.proc.stdin.close()
+
+    def wait_for(self, text):
+        while text not in self.seen:
+            line = self.proc.stderr.readline()
+            assert line, f"bitsht ended before '{text}': {self.seen}"
+            self.seen += line
+
+    def finish(self):
+        rest = self.proc.stderr.read() if not self.proc.stderr.closed else ""
+        code = self.proc.wait()
+        self.watchdog.cancel()
+        return code, self.seen + rest
+
+
+def start_endless(cli, tmp_path, *extra):
+    world = cli.world(ENDLESS)
+    out = tmp_path / "out"
+    out.mkdir()
+    state = tmp_path / "queue.state"
+    run = Running(cli, "transfer", "--fake-world", world, "--fake-state", state, "--timeout",
+                  "0", *extra, "https://cdn.example/endless", out / "endless.bin")
+    run.wait_for("job state TRANSFERRING")
+    return run, world, state, out
+
+
+def assert_nothing_left(cli, world, state, out):
+    assert list(out.iterdir()) == []  # the temporary file went with the job
+    proc = cli.run("list", "--fake-world", world, "--fake-state", state, "--json")
+    assert json.loads(proc.stdout) == {"jobs": []}
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_stop_signal_mid_job_cancels_the_job_and_its_temporary_file(cli, tmp_path, sig):
+    """Issue 13 item 9: SIGHUP (a closed terminal) killed bitsht mid-job (exit -1), the
+    temporary file orphaned; every stop signal now takes the cancel path (exit 1)."""
+    run, world, state, out = start_endless(cli, tmp_path, "--no-helper-token")
+    assert len(list(out.iterdir())) == 1  # the temporary file exists while it runs
+    run.proc.send_signal(sig)
+    code, err = run.finish()
+    assert code == 1, err
+    assert "bitsht: error: interrupted; the job was cancelled (step wait)" in err
+    assert_nothing_left(cli, world, state, out)
+
+
+def test_closed_reader_then_ctrl_c_still_cancels(cli, tmp_path):
+    """Issue 13 item 9: `bitsht ... 2>&1 | head` then Ctrl-C: the next stage line hit a
+    closed pipe and SIGPIPE killed bitsht (exit -13) before it cancelled. SIGPIPE is
+    ignored now: the writes fail, the cancel happens."""
+    run, world, state, out = start_endless(cli, tmp_path, "--no-helper-token")
+    run.proc.stderr.close()
+    run.proc.send_signal(signal.SIGINT)
+    code, _ = run.finish()
+    assert code == 1
+    assert_nothing_left(cli, world, state, out)
+
+
+def test_two_sigints_back_to_back_never_kill_it(cli, tmp_path):
+    """Issue 13 item 10: signal() had SysV semantics (reset on delivery), and a second
+    SIGINT right after the first killed bitsht in 4 of 30 runs."""
+    for attempt in range(15):
+        (tmp_path / str(attempt)).mkdir()
+        run, world, state, out = start_endless(cli, tmp_path / str(attempt), "--no-helper-token")
+        os.kill(run.proc.pid, signal.SIGINT)
+        os.kill(run.proc.pid, signal.SIGINT)
+        code, err = run.finish()
+        assert code == 1, (attempt, err)
+        assert_nothing_left(cli, world, state, out)
+
+
+@contextlib.contextmanager
+def prompt_session(cli, tmp_path):
+    """bitsht transfer --user CORP\\alice on a fresh pseudo-terminal that is its
+    controlling terminal (so ^C on it is SIGINT), as when a user types at the password
+    prompt. Yields (process, master fd, slave fd); the slave shows the terminal's modes."""
+    master, slave = os.openpty()
+    assert echo_is_on(slave)  # a fresh terminal echoes
+
+    def own_terminal():
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+    proc = subprocess.Popen([*cli.command, "transfer", "--fake-world", str(cli.world()),
+                             "--user", "CORP\\alice", "https://cdn.example/public.bin",
+                             str(tmp_path / "p.bin")],
+                            env=clean_env(), stdin=slave, stdout=slave, stderr=slave,
+                            start_new_session=True, preexec_fn=own_terminal)
+    try:
+        yield proc, master, slave
+    finally:
+        proc.kill()
+        proc.wait()
+        os.close(master)
+        os.close(slave)
+
+
+def read_until(fd, text, timeout=30):
+    seen = b""
+    deadline = time.monotonic() + timeout
+    while text.encode() not in seen:
+        assert time.monotonic() < deadline, seen
+        ready, _, _ = select.select([fd], [], [], 0.5)
+        if ready:
+            try:
+                seen += os.read(fd, 4096)
+            except OSError:  # EIO: the slave side has no process any more
+                break
+    return seen.decode(errors="replace")
+
+
+def echo_is_on(fd):
+    return bool(termios.tcgetattr(fd)[3] & termios.ECHO)
+
+
+@pytest.mark.parametrize("how", ["ctrl-c", "SIGTERM", "SIGHUP"])
+def test_interrupted_password_prompt_restores_echo(cli, tmp_path, how):
+    """Issue 13 item 11: Ctrl-C at the prompt left the terminal with echo off. Echo is
+    off exactly while bitsht waits for the password, and back on whatever ends it."""
+    with prompt_session(cli, tmp_path) as (proc, master, slave):
+        read_until(master, "Password for CORP\\alice: ")
+        assert not echo_is_on(slave)
+        if how == "ctrl-c":
+            os.write(master, b"\x03")
+        else:
+            proc.send_signal(getattr(signal, how))
+        code = proc.wait(timeout=30)
+        out = read_until(master, "interrupted", timeout=5)
+        assert code == 2, out
+        assert "bitsht: error: the password prompt: interrupted; no job was created" in out
+        assert echo_is_on(slave)
+        assert not (tmp_path / "p.bin").exists()
+
+
+def test_password_typed_at_the_prompt_is_not_echoed(cli, tmp_path):
+    with prompt_session(cli, tmp_path) as (proc, master, slave):
+        read_until(master, "Password for CORP\\alice: ")
+        os.write(master, (PASSWORD + "\n").encode())
+        code = proc.wait(timeout=30)
+        out = read_until(master, "transferred 1 file", timeout=5)
+        assert code == 0, out
+        assert PASSWORD not in out
+        assert echo_is_on(slave)
+
+
+def full_pipe():
+    """A pipe whose buffer is full: the first write to it blocks."""
+    r, w = os.pipe()
+    flags = fcntl.fcntl(w, fcntl.F_GETFL)
+    fcntl.fcntl(w, fcntl.F_SETFL, flags | os.O_NONBLOCK)
+    try:
+        while True:
+            os.write(w, b"x" * 4096)
+    except BlockingIOError:
+        pass
+    fcntl.fcntl(w, fcntl.F_SETFL, flags)
+    return r, w
+
+
+def test_sample_form_password_leaves_cmdline_before_the_warning(cli, tmp_path):
+    """Issue 13 item 13: the warning was printed before argv was wiped, so while stderr
+    blocked, /proc/PID/cmdline (ps) showed the password. Now it is gone first."""
+    world = cli.world()
+    r, w = full_pipe()
+    proc = subprocess.Popen([*cli.command, "https://cdn.example/public.bin",
+                             str(tmp_path / "p.bin"), "CORP", "alice", PASSWORD],
+                            env=clean_env({"BITSHT_FAKE_WORLD": str(world)}), stderr=w,
+                            stdout=subprocess.DEVNULL)
+    os.close(w)
+    try:
+        deadline = time.monotonic() + 30
+        while "pipe_write" not in Path(f"/proc/{proc.pid}/wchan").read_text():
+            assert time.monotonic() < deadline and proc.poll() is None
+            time.sleep(0.01)
+        cmdline = Path(f"/proc/{proc.pid}/cmdline").read_bytes()
+        assert b"alice" in cmdline  # it is the blocked bitsht
+        assert PASSWORD.encode() not in cmdline
+    finally:
+        drained = b""
+        while proc.poll() is None or (ready := select.select([r], [], [], 0)[0]):
+            chunk = os.read(r, 65536)
+            if not chunk:
+                break
+            drained += chunk
+        proc.wait(timeout=30)
+        os.close(r)
+    assert b"bitsht: warning: a password on the command line" in drained
+    assert proc.returncode == 0
+
+
+def memory_holds(pid, secret):
+    """Whether any readable mapping of process pid holds the bytes of secret (the
+    process is stopped while it is read)."""
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        found = False
+        with open(f"/proc/{pid}/maps") as maps, open(f"/proc/{pid}/mem", "rb", 0) as mem:
+            for line in maps:
+                fields = line.split()
+                start, end = (int(x, 16) for x in fields[0].split("-"))
+                if "r" not in fields[1] or (len(fields) > 5 and fields[5] == "[vvar]"):
+                    continue
+                try:
+                    mem.seek(start)
+                    if secret in mem.read(end - start):
+                        found = True
+                except OSError:
+                    continue
+        return found
+    finally:
+        os.kill(pid, signal.SIGCONT)
+
+
+@pytest.mark.parametrize("source", ["stdin", "env"])
+def test_password_is_nowhere_in_memory_while_the_job_runs(cli, tmp_path, source):
+    """Issue 13 item 14: a stdin password stayed in stdio's buffer for the whole run.
+    new-credentials logs on whatever the password (C105), so the world need not hold it
+    and any copy found mid-job is one bitsht kept."""
+    secret = (PASSWORD + "-mem").encode()
+    world = cli.world(ENDLESS)
+    if source == "stdin":
+        extra, kw = ["--password-stdin"], {"stdin": secret.decode() + "\n"}
+    else:
+        extra, kw = ["--password-env", "BHT_PW"], {"env": {"BHT_PW": secret.decode()}}
+    out = tmp_path / "out"
+    out.mkdir()
+    run = Running(cli, "transfer", "--fake-world", world, "--timeout", "0", "--user",
+                  "CORP\\alice", "--logon-type", "new-credentials", *extra,
+                  "https://cdn.example/endless", out / "e.bin", **kw)
+    try:
+        run.wait_for("job state TRANSFERRING")
+        assert memory_holds(run.proc.pid, b"CORP\\alice")  # the scan sees the heap
+        assert not memory_holds(run.proc.pid, secret)
+        assert secret not in Path(f"/proc/{run.proc.pid}/environ").read_bytes()
+    finally:
+        run.proc.send_signal(signal.SIGINT)
+        code, _ = run.finish()
+    assert code == 1
+
+
+def test_nul_byte_in_the_stdin_password_is_refused(cli, tmp_path):
+    proc, rep = cli.transfer_json(*helper("local"), "https://cdn.example/public.bin",
+                                  tmp_path / "p.bin", stdin=PASSWORD + "\0junk\n")
+    assert proc.returncode == 2
+    assert rep["detail"] == "--password-stdin: the password contains a NUL byte"
+    assert rep["job_id"] is None and not (tmp_path / "p.bin").exists()
