@@ -167,7 +167,9 @@ int cmd_list(struct cli_options *o, struct cli_backend *b, struct cli_output *ou
         fputs("{\"jobs\":[", stdout);
         for (size_t i = 0; i < n; i++) {
             const struct bht_job_info *j = &jobs[i];
-            printf("%s{\"id\":\"%s\",\"name\":", i ? "," : "", j->id);
+            printf("%s{\"id\":", i ? "," : "");
+            out_json_string(stdout, j->id);
+            fputs(",\"name\":", stdout);
             out_json_string(stdout, j->display_name);
             printf(",\"state\":\"%s\",\"files_total\":%u,\"files_transferred\":%u,"
                    "\"bytes_transferred\":%llu,\"age_s\":%llu}",

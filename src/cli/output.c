@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "terminal.h"
+#include "utf8.h"
 
 #define BAR_REDRAW_MS 100 /* at most ~10 redraws a second */
 
@@ -138,22 +139,39 @@ void out_event(void *user, const struct bht_event *ev)
     }
 }
 
+/* Always valid JSON: quotes, backslashes and control characters escaped, and any byte
+ * that is not part of valid UTF-8 (a raw path in a detail, a name from a state file)
+ * replaced by U+FFFD. */
 void out_json_string(FILE *f, const char *s)
 {
+    size_t left = s ? strlen(s) : 0;
+
     fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
-        switch (*p) {
-        case '"': fputs("\\\"", f); break;
-        case '\\': fputs("\\\\", f); break;
-        case '\n': fputs("\\n", f); break;
-        case '\r': fputs("\\r", f); break;
-        case '\t': fputs("\\t", f); break;
-        default:
-            if (*p < 0x20)
-                fprintf(f, "\\u%04x", *p);
-            else
-                fputc(*p, f);
+    while (left) {
+        unsigned char c = (unsigned char)*s;
+        uint32_t cp;
+        size_t len = 1;
+
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c == '\n')
+            fputs("\\n", f);
+        else if (c == '\r')
+            fputs("\\r", f);
+        else if (c == '\t')
+            fputs("\\t", f);
+        else if (c < 0x20 || c == 0x7F)
+            fprintf(f, "\\u%04x", c);
+        else if (c < 0x80)
+            fputc(c, f);
+        else if ((len = bht_utf8_decode(s, left, &cp)) != 0)
+            fwrite(s, 1, len, f);
+        else {
+            fputs("\\ufffd", f);
+            len = 1;
         }
+        s += len;
+        left -= len;
     }
     fputc('"', f);
 }

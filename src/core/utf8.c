@@ -1,11 +1,9 @@
 /* bitsht core: strict UTF-8 decoding for length limits that BITS counts in UTF-16 units. */
 #include "utf8.h"
 
-#include <stdint.h>
-
-/* Decodes one character at s (at most avail bytes); returns its length, 0 if invalid. */
-static size_t decode(const unsigned char *s, size_t avail, uint32_t *cp)
+size_t bht_utf8_decode(const char *text, size_t avail, uint32_t *cp)
 {
+    const unsigned char *s = (const unsigned char *)text;
     size_t len;
     uint32_t c = s[0], min;
 
@@ -36,7 +34,6 @@ static size_t decode(const unsigned char *s, size_t avail, uint32_t *cp)
 
 size_t bht_utf16_units(const char *s, size_t n)
 {
-    const unsigned char *p = (const unsigned char *)s;
     size_t units = 0;
 
     if (n == (size_t)-1)
@@ -44,11 +41,11 @@ size_t bht_utf16_units(const char *s, size_t n)
             ;
     while (n) {
         uint32_t cp;
-        size_t len = decode(p, n, &cp);
+        size_t len = bht_utf8_decode(s, n, &cp);
         if (len == 0 || cp == 0)
             return BHT_NOT_UTF8;
         units += cp >= 0x10000u ? 2 : 1;
-        p += len;
+        s += len;
         n -= len;
     }
     return units;

@@ -3,6 +3,12 @@
 #define BITSHT_CORE_UTF8_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+/* Decodes the character at s (at most avail bytes) into *cp; returns its length in
+ * bytes, or 0 when the bytes there are not valid UTF-8 (overlong forms, surrogates,
+ * beyond U+10FFFF, a truncated sequence). */
+size_t bht_utf8_decode(const char *s, size_t avail, uint32_t *cp);
 
 /* The first n bytes of s (n = (size_t)-1: up to the NUL) as UTF-16 code units: 1 per
  * BMP character, 2 per astral one. Returns (size_t)-1 when the bytes are not valid UTF-8
