@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -109,7 +110,8 @@ bht_hr fake_fs_remove(const char *path)
     return fake_fs_hr_from_errno(errno);
 }
 
-bht_hr fake_fs_read_all(FILE *fp, char **out_text, size_t *out_len)
+bht_hr fake_fs_read_all(FILE *fp, const char *path, char **out_text, size_t *out_len,
+                        char *err, size_t err_size)
 {
     char *text = NULL;
     size_t n = 0, cap = 0;
@@ -122,6 +124,8 @@ bht_hr fake_fs_read_all(FILE *fp, char **out_text, size_t *out_len)
             char *nt = realloc(text, cap + 65536);
             if (!nt) {
                 free(text);
+                if (err && err_size)
+                    snprintf(err, err_size, "%s: out of memory reading it", path);
                 return E_OUTOFMEMORY;
             }
             text = nt;
@@ -133,8 +137,11 @@ bht_hr fake_fs_read_all(FILE *fp, char **out_text, size_t *out_len)
             break;
     }
     if (ferror(fp)) {
+        int error = errno; /* e.g. EISDIR: fopen opens a folder, the read fails */
         free(text);
-        return E_FAIL;
+        if (err && err_size)
+            snprintf(err, err_size, "%s: cannot read (%s)", path, strerror(error));
+        return fake_fs_hr_from_errno(error);
     }
     text[n] = '\0';
     *out_text = text;

@@ -264,8 +264,10 @@ char *fake_file_url_to_path(const char *url);
 int fake_path_has_prefix_dir(const char *path, const char *dir);
 
 /* fake_fs.c: the platform part */
-/* The rest of fp into a NUL-terminated malloc'd buffer (its length without the NUL). */
-bht_hr fake_fs_read_all(FILE *fp, char **out_text, size_t *out_len);
+/* The rest of fp into a NUL-terminated malloc'd buffer (its length without the NUL); on
+ * failure err says why, naming path (a folder opened as a file fails here). */
+bht_hr fake_fs_read_all(FILE *fp, const char *path, char **out_text, size_t *out_len,
+                        char *err, size_t err_size);
 int fake_fs_is_dir(const char *path);
 int fake_fs_file_size(const char *path, uint64_t *out_size); /* 1 if a regular file */
 bht_hr fake_fs_dir_writable(const char *dir);

@@ -548,7 +548,7 @@ bht_hr bht_fake_state_load(struct bht_fake_world *w, const char *path, char *err
             snprintf(err, err_size, "%s: cannot read (%s)", path, strerror(errno));
         return fake_fs_hr_from_errno(errno);
     }
-    hr = fake_fs_read_all(fp, &text, &n);
+    hr = fake_fs_read_all(fp, path, &text, &n, err, err_size);
     fclose(fp);
     if (hr != S_OK)
         return hr;

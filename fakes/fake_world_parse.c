@@ -323,6 +323,11 @@ static bht_hr decl_user(struct parser *p, char **tok, int n)
             if ((hr = once(p, &seen, 4, kv.key)) || (hr = need_value(p, &kv)) ||
                 (hr = parse_logon_types(p, kv.value, &mask)))
                 return hr;
+        } else if (!kv.value) {
+            /* A bare word here is most likely a password missing "password=" (or the
+             * second half of one with a blank): never repeat it. */
+            return fail(p, "user: word %d is neither key=value nor a flag (not repeated: it "
+                           "may be a password; write password=...)", i + 1);
         } else {
             return fail(p, "unknown key '%s' for user", kv.key);
         }
@@ -856,7 +861,7 @@ bht_hr bht_fake_world_load(struct bht_fake_world *w, const char *path, char *err
             snprintf(err, err_size, "%s: cannot open the world file", path);
         return BHT_E_FILE_NOT_FOUND;
     }
-    hr = fake_fs_read_all(fp, &text, &n);
+    hr = fake_fs_read_all(fp, path, &text, &n, err, err_size);
     fclose(fp);
     if (hr != S_OK)
         return hr;

@@ -717,3 +717,52 @@ def test_nul_byte_in_the_stdin_password_is_refused(cli, tmp_path):
     assert proc.returncode == 2
     assert rep["detail"] == "--password-stdin: the password contains a NUL byte"
     assert rep["job_id"] is None and not (tmp_path / "p.bin").exists()
+
+
+# --- --json is always JSON (issue 13 item 16) ---
+
+def run_bytes(cli, *args, stdin=b""):
+    """The CLI with arguments that may not be UTF-8 (bytes), output kept as bytes."""
+    proc = subprocess.run([*cli.command, *args], input=stdin, capture_output=True,
+                          env=clean_env(), timeout=60)
+    cli.outputs.append(proc.stdout.decode(errors="replace") + proc.stderr.decode(errors="replace"))
+    return proc
+
+
+@pytest.mark.parametrize("remote,local,fragment", [
+    (b"https://cdn.example/public.bin", b"/tmp/bht-\xff\xfe.bin", "/tmp/bht-\ufffd\ufffd.bin"),
+    (b"https://cdn.example/\xc3(", b"/tmp/bht-x.bin", "https://cdn.example/\ufffd("),
+    (b"https://cdn.example/\x1b]0;owned\x07", b"/tmp/bht-x.bin", "\x1b]0;owned\x07"),
+    (b"https://cdn.example/public.bin", b"/tmp/\"},\"exit_code\":0,\"x\":{\"\xff",
+     "/tmp/\"},\"exit_code\":0,\"x\":{\"\ufffd"),
+])
+def test_json_report_is_valid_json_whatever_the_input(cli, remote, local, fragment):
+    """A path that is not UTF-8 went into "detail" raw, so the report was not JSON; now
+    every byte outside valid UTF-8 is U+FFFD and control characters are escaped."""
+    world = str(cli.world()).encode()
+    proc = run_bytes(cli, b"transfer", b"--fake-world", world, b"--json", b"--no-helper-token",
+                     remote, local)
+    assert proc.returncode == 2
+    rep = json.loads(proc.stdout)  # strict: bytes must be UTF-8, control chars escaped
+    assert rep["exit_code"] == 2 and rep["job_id"] is None
+    assert fragment in rep["detail"]
+    assert b"\x1b" not in proc.stdout
+
+
+def test_usage_error_as_json_is_valid_json(cli):
+    proc = run_bytes(cli, b"transfer", b"--json", b"--user", b"CORP\\\xff", b"--bogus")
+    assert proc.returncode == 2
+    rep = json.loads(proc.stdout)
+    assert rep["outcome"] == "bad_input"
+
+
+@pytest.mark.parametrize("option", ["--fake-state", "--fake-world"])
+def test_a_folder_as_a_fake_file_is_named_in_the_error(cli, tmp_path, option):
+    """Issue 13 item 16: a folder as --fake-state printed "bitsht: error: " and nothing
+    more (fopen opens a folder; the read fails with EISDIR and said nothing)."""
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    proc = cli.run("list", option, folder, "--json")
+    assert proc.returncode == 2
+    assert json.loads(proc.stdout)["detail"] == f"{folder}: cannot read (Is a directory)"
+    assert f"bitsht: error: {folder}: cannot read (Is a directory)\n" in proc.stderr

@@ -187,6 +187,15 @@ static void a_malformed_line_is_refused(void **state)
     refused("option profile\n", "t.world:1: key 'profile' needs a value");
     refused("user A\\b admin=yes\n", "t.world:1: key 'admin' takes no value");
     refused("user A\\b password\n", "t.world:1: key 'password' needs a value");
+    /* Issue 13 item 14: a password missing "password=" (or holding a blank) is never
+     * repeated in the error. */
+    refused("user CORP\\alice S3cret!\n",
+            "t.world:1: user: word 3 is neither key=value nor a flag (not repeated: it may be "
+            "a password; write password=...)");
+    refused("user CORP\\alice password=my S3cret!\n",
+            "t.world:1: user: word 4 is neither key=value nor a flag (not repeated: it may be "
+            "a password; write password=...)");
+    refused("user A\\b pasword=x\n", "t.world:1: unknown key 'pasword' for user");
     refused("resource https://x.example/a stall=1\n", "t.world:1: key 'stall' takes no value");
 }
 
