@@ -12,6 +12,8 @@
 #ifndef BITSHT_FAKEBITS_H
 #define BITSHT_FAKEBITS_H
 
+#include <windows.h>
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,6 +35,11 @@ extern "C" {
  * gone (outstanding objects are counted by the audit first: call bht_fakebits_audit before).
  * S_OK, or E_INVALIDARG with "source:line: reason" in err. */
 BHT_FAKEBITS_API HRESULT bht_fakebits_reset(const char *world_text, char *err, size_t err_size);
+
+/* Pumps the calling thread's messages until no JobTransferred / JobError call is in flight
+ * (such a call waits until the client's apartment takes it), for at most timeout_ms:
+ * S_OK, or S_FALSE when some are still pending. reset drains first (5 s). */
+BHT_FAKEBITS_API HRESULT bht_fakebits_drain(DWORD timeout_ms);
 
 /* The identity ops over the DLL's world (logon, impersonate, revert, close), each under the
  * server lock. SetHelperToken captures what they impersonate (C88). */
@@ -64,6 +71,9 @@ struct bht_fakebits_stats {
     unsigned transferred_callbacks; /* JobTransferred calls made */
     unsigned error_callbacks;       /* JobError calls made */
     uint64_t now_ms;                /* the virtual clock */
+    unsigned callbacks_in_flight;
+    unsigned op_calls[BHT_OP_COUNT];     /* bht_fake_calls of each op behind the methods */
+    unsigned faults_fired[BHT_OP_COUNT]; /* bht_fake_faults_fired */
 };
 BHT_FAKEBITS_API void bht_fakebits_stats(struct bht_fakebits_stats *out);
 

@@ -112,6 +112,7 @@ struct comfake_server_state {
     unsigned misuse;
     char last_misuse[160];
     unsigned transferred_callbacks, error_callbacks;
+    LONG callbacks_in_flight;       /* calls made and not returned (the client is not pumping) */
     struct comfake_method_stat methods[COMFAKE_MAX_METHODS];
     unsigned n_methods;
 };

@@ -67,7 +67,6 @@ HRESULT comfake_enter(struct comfake_obj *o, const char *method)
             return m->hr;
         }
     }
-    comfake_clock_catch_up();
     return S_OK;
 }
 
@@ -365,6 +364,24 @@ BHT_FAKEBITS_API void bht_fakebits_identity(const struct bht_identity_ops **out_
 
 /* ---- the other exports ---- */
 
+BHT_FAKEBITS_API HRESULT bht_fakebits_drain(DWORD timeout_ms)
+{
+    ULONGLONG start = GetTickCount64();
+    MSG msg;
+
+    /* the notification calls wait for the client's apartment to take them: pump it */
+    while (InterlockedCompareExchange(&comfake_server.callbacks_in_flight, 0, 0)) {
+        if (GetTickCount64() - start >= timeout_ms)
+            return S_FALSE;
+        MsgWaitForMultipleObjects(0, NULL, FALSE, 10, QS_ALLINPUT);
+        while (PeekMessageW(&msg, NULL, 0, 0, PM_REMOVE)) {
+            TranslateMessage(&msg);
+            DispatchMessageW(&msg);
+        }
+    }
+    return S_OK;
+}
+
 BHT_FAKEBITS_API HRESULT bht_fakebits_reset(const char *world_text, char *err, size_t err_size)
 {
     struct bht_fake_world *w;
@@ -373,6 +390,11 @@ BHT_FAKEBITS_API HRESULT bht_fakebits_reset(const char *world_text, char *err, s
     hr = comfake_ensure_started();
     if (FAILED(hr))
         return hr;
+    /* a call in flight holds objects of the old world */
+    if (bht_fakebits_drain(5000) != S_OK) {
+        snprintf(err, err_size, "a notification call is still in flight");
+        return HRESULT_FROM_WIN32(ERROR_BUSY);
+    }
     w = bht_fake_world_new();
     if (!w)
         return E_OUTOFMEMORY;
@@ -469,6 +491,11 @@ BHT_FAKEBITS_API void bht_fakebits_stats(struct bht_fakebits_stats *out)
     out->transferred_callbacks = comfake_server.transferred_callbacks;
     out->error_callbacks = comfake_server.error_callbacks;
     out->now_ms = bht_fake_now_ms(comfake_server.world);
+    out->callbacks_in_flight = (unsigned)comfake_server.callbacks_in_flight;
+    for (s = 0; s < BHT_OP_COUNT; s++) {
+        out->op_calls[s] = bht_fake_calls(comfake_server.world, (enum bht_fake_op)s);
+        out->faults_fired[s] = bht_fake_faults_fired(comfake_server.world, (enum bht_fake_op)s);
+    }
     comfake_unlock();
 }
 

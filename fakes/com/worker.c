@@ -12,8 +12,9 @@
 
 #define WORKER_TICK_MS 10u
 
-/* Under the lock: moves the clock to now. Called by the worker and by every method, so a
- * method sees the world as of its call even between two worker ticks. */
+/* Under the lock: moves the clock to now. Only the worker (and a change of speed) moves
+ * it, so a state change and the notification it owes are decided in one locked step, as
+ * the service's own thread does. */
 void comfake_clock_catch_up(void)
 {
     ULONGLONG now = GetTickCount64();
@@ -84,6 +85,7 @@ static void deliver(IGlobalInterfaceTable *git, struct pending_call *c)
     IBackgroundCopyError *err = NULL;
     HRESULT hr;
 
+    InterlockedIncrement(&comfake_server.callbacks_in_flight);
     hr = IGlobalInterfaceTable_GetInterfaceFromGlobal(git, c->cookie, &IID_IBackgroundCopyCallback,
                                                       (void **)&cb);
     if (SUCCEEDED(hr))
@@ -111,6 +113,7 @@ static void deliver(IGlobalInterfaceTable *git, struct pending_call *c)
     comfake_lock();
     bht_fake_bits_ops.release(comfake_server.world, c->handle);
     comfake_unlock();
+    InterlockedDecrement(&comfake_server.callbacks_in_flight);
 }
 
 static DWORD WINAPI worker_main(void *arg)

@@ -16,3 +16,13 @@ if(WIN32 AND TARGET bitsht_com)
                               "${CMAKE_CURRENT_LIST_DIR}/iat_hook.c"
                       LIBS bitsht_cli LABELS "unit;com" TIMEOUT 180)
 endif()
+
+# src/com over the COM-faithful fake (fakes/com, issue 11): no BITS service needed, so these
+# are labelled fake as well as com. The DLL is linked (its control exports) and also loaded
+# by src/com through BITSHT_COM_SERVER: the same module, one world.
+if(WIN32 AND TARGET bitsht_com AND TARGET bitsht_fakebits)
+  bht_add_cmocka_test(NAME unit_com_fake
+                      SOURCES "${CMAKE_CURRENT_LIST_DIR}/com_fake_test.c"
+                              "${CMAKE_CURRENT_LIST_DIR}/com_fake_support.c"
+                      LIBS bitsht_com bitsht_fakebits LABELS "unit;com;fake" TIMEOUT 180)
+endif()
