@@ -766,3 +766,17 @@ def test_a_folder_as_a_fake_file_is_named_in_the_error(cli, tmp_path, option):
     assert proc.returncode == 2
     assert json.loads(proc.stdout)["detail"] == f"{folder}: cannot read (Is a directory)"
     assert f"bitsht: error: {folder}: cannot read (Is a directory)\n" in proc.stderr
+def test_json_escapes_every_control_character_quote_and_backslash(cli):
+    """Issue 14: the JSON report of a usage error that echoes the input is valid JSON for
+    every ASCII control character, '"', '\\' and DEL, and a JSON parser gets the input back
+    exactly (tests/unit/cli_output.c pins the escapes byte for byte)."""
+    raw = "".join(chr(c) for c in range(1, 0x20)) + '"q\\b/' + chr(0x7F)
+    proc = cli.run("transfer", "--json", "--backend", "fake", "--timeout", raw,
+                   "https://cdn.example/public.bin", str(cli.tmp / "out.bin"))
+    assert proc.returncode == 2
+    report = json.loads(proc.stdout)
+    assert report["outcome"] == "bad_input"
+    assert report["exit_code"] == 2
+    assert raw in report["detail"]
+    # Only the escapes JSON requires: no raw control character reaches stdout.
+    assert not any(ord(ch) < 0x20 for ch in proc.stdout.rstrip("\n"))

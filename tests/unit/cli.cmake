@@ -1,7 +1,18 @@
-# CLI unit tests: argument parsing.
+# CLI unit tests: argument parsing, output, job commands.
 bht_add_cmocka_test(NAME unit_cli_args SOURCES cli_args.c LIBS bitsht_cli LABELS unit fake)
 # The password sources and the stop signals (src/cli/password.c, stop_signals.c).
 bht_add_cmocka_test(NAME unit_cli_password SOURCES cli_password.c LIBS bitsht_cli
                     LABELS unit fake)
 # JSON strings: every escape, invalid UTF-8 replaced (src/cli/output.c).
 bht_add_cmocka_test(NAME unit_cli_output SOURCES cli_output.c LIBS bitsht_cli LABELS unit fake)
+# The report, the usage errors, the stage lines and the bar byte for byte, and the job
+# commands' error paths (stdout/stderr captured with POSIX dup2, capture.c: native builds
+# only; the e2e tests cover the .exe's output under Wine).
+if(NOT WIN32)
+  add_library(bht_capture STATIC "${CMAKE_CURRENT_LIST_DIR}/capture.c")
+  target_link_libraries(bht_capture PUBLIC bht_cmocka)
+  bht_add_cmocka_test(NAME unit_cli_report SOURCES cli_report.c
+                      LIBS bitsht_cli bht_capture LABELS unit fake)
+  bht_add_cmocka_test(NAME unit_cli_commands SOURCES cli_commands.c
+                      LIBS bitsht_cli bht_capture bht_fake_test_support LABELS unit fake)
+endif()

@@ -1,0 +1,384 @@
+/* bitsht: the CLI's job commands (src/cli/commands.c) on the fake: every error path of
+ * token-sid / token-flags / clear-token / list / cleanup with its exact message and exit
+ * code (C08 unknown job -> BG_E_NOT_FOUND -> exit 2), JSON and text forms, --quiet, the
+ * exit code of each failing HRESULT, and Ctrl-C (SIGINT/SIGTERM) stopping a transfer
+ * before any job is queued. Output is captured byte for byte (capture.h). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "args.h"
+#include "backend_select.h"
+#include "capture.h"
+#include "commands.h"
+#include "fake_support.h"
+#include "output.h"
+
+#define JSON_BAD_INPUT \
+    "{\"outcome\":\"bad_input\",\"exit_code\":2,\"failed_step\":\"validate\",\"hresult\":" \
+    "{\"hex\":\"0x80070057\""
+#define ALICE_SID "S-1-5-21-1004336348-1177238915-682003330-"
+
+struct cmd_t {
+    struct fake_t *t;
+    struct cli_backend b;
+    struct cli_options o;
+    struct cli_output out;
+    char job_id[BHT_JOB_ID_SIZE];
+    struct capture so, se;
+};
+
+static int setup(void **state)
+{
+    struct cmd_t *c = calloc(1, sizeof *c);
+    void *inner = NULL;
+
+    assert_non_null(c);
+    fake_t_setup_job(&inner);
+    c->t = inner;
+    bht_fake_backend(c->t->w, &c->b.be);
+    c->b.world = c->t->w;
+    assert_hr(S_OK, c->t->b->get_id(c->t->w, c->t->job, c->job_id));
+    c->o.job_id = c->job_id;
+    out_init(&c->out, 0, 0);
+    *state = c;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct cmd_t *c = *state;
+    void *inner = c->t;
+
+    fake_t_teardown(&inner);
+    free(c);
+    return 0;
+}
+
+typedef int (*cmd_fn)(struct cli_options *, struct cli_backend *, struct cli_output *);
+
+/* Runs one command with the given output mode; returns its exit code. */
+static int run(struct cmd_t *c, cmd_fn fn, enum cli_command command, int json, int quiet)
+{
+    int code = -1;
+
+    c->o.command = command;
+    c->o.json = json;
+    c->o.quiet = quiet;
+    out_init(&c->out, json, quiet);
+    CAPTURE(c->so, c->se, code = fn(&c->o, &c->b, &c->out));
+    return code;
+}
+
+/* The next call of op fails with hr, once. */
+static void fail_next(struct cmd_t *c, enum bht_fake_op op, bht_hr hr)
+{
+    bht_fake_fail(c->t->w, op, bht_fake_calls(c->t->w, op) + 1, hr, BHT_FAULT_ONCE);
+}
+
+static void expect_error(struct cmd_t *c, const char *what, bht_hr hr)
+{
+    char want[512], hrtext[64];
+
+    snprintf(want, sizeof want, "bitsht: error: %s: %s: %s\n", what,
+             bht_hr_format(hr, hrtext, sizeof hrtext), bht_hr_message(hr));
+    assert_string_equal(c->se.text, want);
+}
+
+static void exit_code_of_each_failing_hresult(void **state)
+{
+    (void)state;
+    assert_int_equal(cmd_exit_code_for(BG_E_NOT_FOUND), 2);
+    assert_int_equal(cmd_exit_code_for(E_INVALIDARG), 2);
+    assert_int_equal(cmd_exit_code_for(E_NOINTERFACE), 3);
+    assert_int_equal(cmd_exit_code_for(E_ACCESSDENIED), 3);
+    assert_int_equal(cmd_exit_code_for(CO_E_FAILEDTOIMPERSONATE), 3);
+    assert_int_equal(cmd_exit_code_for(BHT_HR(0x800706BAu)), 5); /* RPC_S_SERVER_UNAVAILABLE */
+    assert_int_equal(cmd_exit_code_for(E_FAIL), 1);
+    assert_int_equal(cmd_exit_code_for(BG_E_INVALID_STATE), 1);
+}
+
+/* C08: an unknown job id is BG_E_NOT_FOUND, exit 2, and nothing on stdout. */
+static void token_commands_on_an_unknown_job_exit_2(void **state)
+{
+    struct cmd_t *c = *state;
+
+    c->o.job_id = "{00000000-0000-0000-0000-000000000000}";
+    assert_int_equal(run(c, cmd_token, CLI_TOKEN_SID, 0, 0), 2);
+    assert_string_equal(c->so.text, "");
+    expect_error(c, "cannot open the job", BG_E_NOT_FOUND);
+}
+
+static void token_sid_without_and_with_a_helper(void **state)
+{
+    struct cmd_t *c = *state;
+    char want[256];
+
+    assert_int_equal(run(c, cmd_token, CLI_TOKEN_SID, 0, 0), 0);
+    assert_string_equal(c->so.text, "(no helper token)\n");
+    assert_int_equal(run(c, cmd_token, CLI_TOKEN_SID, 1, 0), 0);
+    snprintf(want, sizeof want, "{\"job_id\":\"%s\",\"helper_sid\":null}\n", c->job_id);
+    assert_string_equal(c->so.text, want);
+
+    fake_t_set_alice_helper(c->t, c->t->job, BHT_TOKEN_LOCAL_FILE);
+    assert_int_equal(run(c, cmd_token, CLI_TOKEN_SID, 0, 0), 0);
+    assert_memory_equal(c->so.text, ALICE_SID, strlen(ALICE_SID));
+    assert_int_equal(run(c, cmd_token, CLI_TOKEN_SID, 1, 0), 0);
+    snprintf(want, sizeof want, "{\"job_id\":\"%s\",\"helper_sid\":\"" ALICE_SID, c->job_id);
+    assert_memory_equal(c->so.text, want, strlen(want));
+    assert_string_equal(c->se.text, "");
+}
+
+/* Each call's failure: its own message, the HRESULT's exit code, nothing on stdout. */
+static void token_command_failures_name_the_call(void **state)
+{
+    struct cmd_t *c = *state;
+
+    fail_next(c, BHT_OP_GET_TOKEN_OPTIONS, E_NOINTERFACE);
+    assert_int_equal(run(c, cmd_token, CLI_TOKEN_SID, 0, 0), 3);
+    expect_error(c, "the job has no helper-token options", E_NOINTERFACE);
+    assert_string_equal(c->so.text, "");
+
+    fail_next(c, BHT_OP_GET_HELPER_TOKEN_SID, E_ACCESSDENIED);
+    assert_int_equal(run(c, cmd_token, CLI_TOKEN_SID, 0, 0), 3);
+    expect_error(c, "cannot read the helper token's SID", E_ACCESSDENIED);
+    assert_string_equal(c->so.text, "");
+
+    c->o.token_flags_given = 1;
+    c->o.token_flags = BHT_TOKEN_NETWORK;
+    fail_next(c, BHT_OP_SET_HELPER_TOKEN_FLAGS, E_FAIL);
+    assert_int_equal(run(c, cmd_token, CLI_TOKEN_FLAGS, 0, 0), 1);
+    expect_error(c, "cannot set the helper token flags", E_FAIL);
+
+    fail_next(c, BHT_OP_GET_HELPER_TOKEN_FLAGS, BHT_HR(0x800706BAu));
+    assert_int_equal(run(c, cmd_token, CLI_TOKEN_FLAGS, 0, 0), 5);
+    expect_error(c, "cannot read the helper token flags", BHT_HR(0x800706BAu));
+
+    fail_next(c, BHT_OP_CLEAR_HELPER_TOKEN, E_INVALIDARG);
+    assert_int_equal(run(c, cmd_token, CLI_CLEAR_TOKEN, 1, 0), 2);
+    expect_error(c, "cannot clear the helper token", E_INVALIDARG);
+    /* --json: the same error as one JSON object on stdout. */
+    assert_memory_equal(c->so.text, JSON_BAD_INPUT, strlen(JSON_BAD_INPUT));
+}
+
+static void token_flags_reads_and_sets(void **state)
+{
+    struct cmd_t *c = *state;
+    char want[256];
+
+    fake_t_set_alice_helper(c->t, c->t->job, BHT_TOKEN_LOCAL_FILE);
+    assert_int_equal(run(c, cmd_token, CLI_TOKEN_FLAGS, 0, 0), 0);
+    assert_string_equal(c->so.text, "local\n");
+    c->o.token_flags_given = 1;
+    c->o.token_flags = BHT_TOKEN_LOCAL_FILE | BHT_TOKEN_NETWORK;
+    assert_int_equal(run(c, cmd_token, CLI_TOKEN_FLAGS, 1, 0), 0);
+    snprintf(want, sizeof want, "{\"job_id\":\"%s\",\"token_flags\":\"local,network\",\"value\":3}\n",
+             c->job_id);
+    assert_string_equal(c->so.text, want);
+    assert_int_equal(bht_fake_calls(c->t->w, BHT_OP_SET_HELPER_TOKEN_FLAGS), 2);
+    /* Without new flags: read only. */
+    c->o.token_flags_given = 0;
+    assert_int_equal(run(c, cmd_token, CLI_TOKEN_FLAGS, 0, 0), 0);
+    assert_string_equal(c->so.text, "local,network\n");
+    assert_int_equal(bht_fake_calls(c->t->w, BHT_OP_SET_HELPER_TOKEN_FLAGS), 2);
+}
+
+static void clear_token_text_quiet_and_json(void **state)
+{
+    struct cmd_t *c = *state;
+    char want[256];
+
+    fake_t_set_alice_helper(c->t, c->t->job, BHT_TOKEN_LOCAL_FILE);
+    assert_int_equal(run(c, cmd_token, CLI_CLEAR_TOKEN, 0, 0), 0);
+    assert_string_equal(c->so.text, "helper token cleared (flags kept)\n");
+    assert_int_equal(run(c, cmd_token, CLI_TOKEN_SID, 0, 0), 0);
+    assert_string_equal(c->so.text, "(no helper token)\n");
+    assert_int_equal(run(c, cmd_token, CLI_CLEAR_TOKEN, 0, 1), 0);
+    assert_string_equal(c->so.text, "");
+    assert_int_equal(run(c, cmd_token, CLI_CLEAR_TOKEN, 1, 1), 0);
+    snprintf(want, sizeof want, "{\"job_id\":\"%s\",\"cleared\":true}\n", c->job_id);
+    assert_string_equal(c->so.text, want);
+    assert_int_equal(bht_fake_calls(c->t->w, BHT_OP_CLEAR_HELPER_TOKEN), 3);
+}
+
+static void list_in_text_and_json(void **state)
+{
+    struct cmd_t *c = *state;
+    char want[1024];
+
+    assert_int_equal(run(c, cmd_list, CLI_LIST, 0, 0), 0);
+    snprintf(want, sizeof want, "%s  SUSPENDED        0/0 files  0 bytes  bitsht:test\n", c->job_id);
+    assert_string_equal(c->so.text, want);
+    assert_string_equal(c->se.text, "");
+    assert_int_equal(run(c, cmd_list, CLI_LIST, 1, 0), 0);
+    snprintf(want, sizeof want,
+             "{\"jobs\":[{\"id\":\"%s\",\"name\":\"bitsht:test\",\"state\":\"SUSPENDED\","
+             "\"files_total\":0,\"files_transferred\":0,\"bytes_transferred\":0,\"age_s\":0}]}\n",
+             c->job_id);
+    assert_string_equal(c->so.text, want);
+
+    /* Two jobs: a comma between them. */
+    fake_t_new_job(c->t);
+    assert_int_equal(run(c, cmd_list, CLI_LIST, 1, 0), 0);
+    assert_non_null(strstr(c->so.text, "\"age_s\":0},{\"id\":\"{"));
+}
+
+static void list_of_nothing_and_list_failure(void **state)
+{
+    struct cmd_t *c = *state;
+
+    assert_hr(S_OK, c->t->b->cancel(c->t->w, c->t->job));
+    /* Only final jobs left: enum_jobs still lists them (CANCELLED). Empty world instead. */
+    fake_t_world(c->t, "");
+    bht_fake_backend(c->t->w, &c->b.be);
+    c->t->job = NULL;
+    assert_int_equal(run(c, cmd_list, CLI_LIST, 0, 0), 0);
+    assert_string_equal(c->so.text, "");
+    assert_string_equal(c->se.text, "bitsht: no jobs of ours in the BITS queue\n");
+    assert_int_equal(run(c, cmd_list, CLI_LIST, 0, 1), 0);
+    assert_string_equal(c->se.text, "");
+    assert_int_equal(run(c, cmd_list, CLI_LIST, 1, 0), 0);
+    assert_string_equal(c->so.text, "{\"jobs\":[]}\n");
+    assert_string_equal(c->se.text, "");
+
+    fail_next(c, BHT_OP_ENUM_JOBS, E_ACCESSDENIED);
+    assert_int_equal(run(c, cmd_list, CLI_LIST, 1, 0), 3);
+    expect_error(c, "cannot list the BITS jobs", E_ACCESSDENIED);
+    fail_next(c, BHT_OP_ENUM_JOBS, E_FAIL);
+    assert_int_equal(run(c, cmd_cleanup, CLI_CLEANUP, 0, 0), 1);
+    expect_error(c, "cannot list the BITS jobs", E_FAIL);
+}
+
+static void cleanup_cancels_live_jobs_and_counts(void **state)
+{
+    struct cmd_t *c = *state;
+    struct bht_job *second = fake_t_new_job(c->t);
+    char want[512];
+
+    assert_int_equal(run(c, cmd_cleanup, CLI_CLEANUP, 0, 0), 0);
+    assert_string_equal(c->so.text, "cancelled 2 jobs\n");
+    snprintf(want, sizeof want, "bitsht: cancelled %s (bitsht:test, SUSPENDED)\n", c->job_id);
+    assert_memory_equal(c->se.text, want, strlen(want));
+    assert_int_equal(bht_fake_jobs_in_state(c->t->w, BHT_JOB_CANCELLED), 2);
+    /* Final jobs are skipped: nothing left to cancel. */
+    assert_int_equal(run(c, cmd_cleanup, CLI_CLEANUP, 0, 0), 0);
+    assert_string_equal(c->so.text, "cancelled 0 jobs\n");
+    assert_string_equal(c->se.text, "");
+    assert_int_equal(bht_fake_calls(c->t->w, BHT_OP_CANCEL), 2);
+    c->t->b->release(c->t->w, second);
+
+    fake_t_new_job(c->t);
+    assert_int_equal(run(c, cmd_cleanup, CLI_CLEANUP, 1, 0), 0);
+    assert_string_equal(c->so.text, "{\"cancelled\":1,\"failed\":0}\n");
+    assert_string_equal(c->se.text, "");
+    fake_t_new_job(c->t);
+    assert_int_equal(run(c, cmd_cleanup, CLI_CLEANUP, 0, 1), 0);
+    assert_string_equal(c->so.text, "");
+    assert_string_equal(c->se.text, "");
+    fake_t_new_job(c->t);
+    assert_int_equal(run(c, cmd_cleanup, CLI_CLEANUP, 0, 0), 0);
+    assert_string_equal(c->so.text, "cancelled 1 job\n");
+}
+
+static void cleanup_reports_jobs_it_cannot_cancel_and_exits_1(void **state)
+{
+    struct cmd_t *c = *state;
+    char want[512], hrtext[64];
+
+    fail_next(c, BHT_OP_CANCEL, E_ACCESSDENIED);
+    assert_int_equal(run(c, cmd_cleanup, CLI_CLEANUP, 1, 0), 1);
+    assert_string_equal(c->so.text, "{\"cancelled\":0,\"failed\":1}\n");
+    snprintf(want, sizeof want, "bitsht: error: cannot cancel %s: %s\n", c->job_id,
+             bht_hr_format(E_ACCESSDENIED, hrtext, sizeof hrtext));
+    assert_string_equal(c->se.text, want);
+    assert_int_equal(bht_fake_jobs_in_state(c->t->w, BHT_JOB_SUSPENDED), 1);
+    /* Opening fails: counted the same way; errors print even with --quiet. */
+    fail_next(c, BHT_OP_OPEN_JOB, BG_E_NOT_FOUND);
+    assert_int_equal(run(c, cmd_cleanup, CLI_CLEANUP, 0, 1), 1);
+    assert_string_equal(c->so.text, "");
+    snprintf(want, sizeof want, "bitsht: error: cannot cancel %s: %s\n", c->job_id,
+             bht_hr_format(BG_E_NOT_FOUND, hrtext, sizeof hrtext));
+    assert_string_equal(c->se.text, want);
+    assert_int_equal(bht_fake_calls(c->t->w, BHT_OP_CANCEL), 1);
+}
+
+/* --older-than N spares jobs younger than N seconds, exactly at N it cancels. */
+static void cleanup_older_than_spares_younger_jobs(void **state)
+{
+    struct cmd_t *c = *state;
+
+    c->o.older_than_given = 1;
+    c->o.older_than_s = 60;
+    bht_fake_advance(c->t->w, 59 * 1000);
+    assert_int_equal(run(c, cmd_cleanup, CLI_CLEANUP, 1, 0), 0);
+    assert_string_equal(c->so.text, "{\"cancelled\":0,\"failed\":0}\n");
+    bht_fake_advance(c->t->w, 1000);
+    assert_int_equal(run(c, cmd_cleanup, CLI_CLEANUP, 1, 0), 0);
+    assert_string_equal(c->so.text, "{\"cancelled\":1,\"failed\":0}\n");
+}
+
+/* Ctrl-C: the handlers cmd_transfer installs turn SIGINT and SIGTERM into a request to
+ * stop (the process survives both), and the next transfer stops before creating a job. */
+static void stop_signal_ends_the_transfer_before_any_job(void **state)
+{
+    struct cmd_t *c = *state;
+    char local[600];
+    struct bht_file_pair file;
+    unsigned jobs;
+    int code = -1;
+
+    fake_t_path(c->t, local, sizeof local, "public.bin");
+    file.remote = PUBLIC_URL;
+    file.local = local;
+    c->o.files = &file;
+    c->o.file_count = 1;
+    c->o.no_helper_token = 1;
+    c->o.priority = -1;
+    c->o.max_transient = -1;
+    c->o.command = CLI_TRANSFER;
+    out_init(&c->out, 1, 0);
+    CAPTURE(c->so, c->se, code = cmd_transfer(&c->o, &c->b, &c->out, NULL));
+    assert_int_equal(code, 0);
+    assert_int_equal(fake_t_file_size(local), PUBLIC_SIZE);
+
+    assert_int_equal(raise(SIGINT), 0);
+    assert_int_equal(raise(SIGTERM), 0); /* still handled after the first signal */
+    fake_t_path(c->t, local, sizeof local, "second.bin");
+    jobs = bht_fake_job_count(c->t->w);
+    CAPTURE(c->so, c->se, code = cmd_transfer(&c->o, &c->b, &c->out, NULL));
+    assert_int_equal(code, 1);
+    assert_non_null(strstr(c->so.text, "\"failed_step\":\"create_job\",\"hresult\":{\"hex\":"
+                                       "\"0x800704C7\""));
+    assert_non_null(strstr(c->so.text, "\"detail\":\"interrupted before the job was created; "
+                                       "nothing was queued\""));
+    assert_int_equal(bht_fake_job_count(c->t->w), jobs);
+    assert_int_equal(fake_t_file_size(local), -1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(exit_code_of_each_failing_hresult),
+        cmocka_unit_test_setup_teardown(token_commands_on_an_unknown_job_exit_2, setup, teardown),
+        cmocka_unit_test_setup_teardown(token_sid_without_and_with_a_helper, setup, teardown),
+        cmocka_unit_test_setup_teardown(token_command_failures_name_the_call, setup, teardown),
+        cmocka_unit_test_setup_teardown(token_flags_reads_and_sets, setup, teardown),
+        cmocka_unit_test_setup_teardown(clear_token_text_quiet_and_json, setup, teardown),
+        cmocka_unit_test_setup_teardown(list_in_text_and_json, setup, teardown),
+        cmocka_unit_test_setup_teardown(list_of_nothing_and_list_failure, setup, teardown),
+        cmocka_unit_test_setup_teardown(cleanup_cancels_live_jobs_and_counts, setup, teardown),
+        cmocka_unit_test_setup_teardown(cleanup_reports_jobs_it_cannot_cancel_and_exits_1, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(cleanup_older_than_spares_younger_jobs, setup, teardown),
+        /* Last: the stop request it raises stays for the rest of the process. */
+        cmocka_unit_test_setup_teardown(stop_signal_ends_the_transfer_before_any_job, setup,
+                                        teardown),
+    };
+    return cmocka_run_group_tests_name("cli commands", tests, NULL, NULL);
+}
