@@ -1,12 +1,11 @@
 /* bitsht: the CLI's job commands (src/cli/commands.c) on the fake: every error path of
  * token-sid / token-flags / clear-token / list / cleanup with its exact message and exit
  * code (C08 unknown job -> BG_E_NOT_FOUND -> exit 2), JSON and text forms, --quiet, the
- * exit code of each failing HRESULT, and Ctrl-C (SIGINT/SIGTERM) stopping a transfer
- * before any job is queued. Output is captured byte for byte (capture.h). */
+ * exit code of each failing HRESULT, and a stop request (Ctrl-C) ending a transfer before
+ * any job is queued. Output is captured byte for byte (capture.h). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +18,7 @@
 #include "commands.h"
 #include "fake_support.h"
 #include "output.h"
+#include "stop_signals.h"
 
 #define JSON_BAD_INPUT \
     "{\"outcome\":\"bad_input\",\"exit_code\":2,\"failed_step\":\"validate\",\"hresult\":" \
@@ -323,8 +323,8 @@ static void cleanup_older_than_spares_younger_jobs(void **state)
     assert_string_equal(c->so.text, "{\"cancelled\":1,\"failed\":0}\n");
 }
 
-/* Ctrl-C: the handlers cmd_transfer installs turn SIGINT and SIGTERM into a request to
- * stop (the process survives both), and the next transfer stops before creating a job. */
+/* Ctrl-C: once a stop was requested (what the stop-signal handlers do: stop_signals.c, tested
+ * in cli_password.c), the transfer polls it and stops before creating a job. */
 static void stop_signal_ends_the_transfer_before_any_job(void **state)
 {
     struct cmd_t *c = *state;
@@ -347,8 +347,7 @@ static void stop_signal_ends_the_transfer_before_any_job(void **state)
     assert_int_equal(code, 0);
     assert_int_equal(fake_t_file_size(local), PUBLIC_SIZE);
 
-    assert_int_equal(raise(SIGINT), 0);
-    assert_int_equal(raise(SIGTERM), 0); /* still handled after the first signal */
+    cli_stop_request();
     fake_t_path(c->t, local, sizeof local, "second.bin");
     jobs = bht_fake_job_count(c->t->w);
     CAPTURE(c->so, c->se, code = cmd_transfer(&c->o, &c->b, &c->out, NULL));
