@@ -10,3 +10,6 @@ bht_add_cmocka_test(NAME unit_core_flow SOURCES core_flow.c
 bht_add_cmocka_test(NAME unit_core_fault_matrix SOURCES core_fault_matrix.c
                     LIBS bht_core_test_support LABELS unit fake)
 target_include_directories(unit_core_request PRIVATE "${PROJECT_SOURCE_DIR}/src/core")
+bht_add_cmocka_test(NAME unit_core_hresult SOURCES core_hresult.c LIBS bitsht_core LABELS unit)
+bht_add_cmocka_test(NAME unit_core_backend SOURCES core_backend.c LIBS bitsht_fake bitsht_core
+                    LABELS unit fake)
