@@ -26,7 +26,7 @@ cmake -S "$repo" -B "$build" -G Ninja "${toolchain[@]}" \
     -DCMAKE_INSTALL_PREFIX="$prefix" >&2
 cmake --build "$build" >&2
 rm -rf "$prefix"
-cmake --install "$build" >&2
+cmake --install "$build" --strip >&2  # release files: no symbols
 if grep -rlF -e "$repo" "$prefix" >&2; then
     echo "release-build: the install tree names the source or build tree (files above)" >&2
     exit 1
