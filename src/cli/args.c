@@ -189,6 +189,18 @@ static int common_option(int argc, char **argv, int *i, struct cli_options *o, c
     return 1;
 }
 
+/* A portable environment variable name: a letter or '_', then letters, digits, '_'. */
+static int is_variable_name(const char *s)
+{
+    if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_'))
+        return 0;
+    for (s++; *s; s++)
+        if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+              *s == '_'))
+            return 0;
+    return 1;
+}
+
 static bht_hr transfer_option(int argc, char **argv, int *i, struct cli_options *o, char *err,
                               size_t err_size)
 {
@@ -207,8 +219,15 @@ static bht_hr transfer_option(int argc, char **argv, int *i, struct cli_options 
         NEED_VALUE_OR(E_INVALIDARG);
         o->password_source = PASSWORD_ENV;
         o->password_env = argv[++*i];
-        if (!*o->password_env)
-            return usage_error(err, err_size, "--password-env needs a variable name");
+        if (!is_variable_name(o->password_env)) {
+            /* Maybe the password itself, given by mistake: never repeat it, and take it
+             * off the command line (ps) at once. */
+            bht_wipe(argv[*i], strlen(argv[*i]));
+            return usage_error(err, err_size,
+                               "--password-env takes the NAME of an environment variable "
+                               "(letters, digits, '_'); what was given is not one and is not "
+                               "repeated (it is wiped from the command line)");
+        }
     } else if (strcmp(a, "--token-flags") == 0) {
         NEED_VALUE_OR(E_INVALIDARG);
         o->token_flags = cli_parse_token_flags(argv[++*i]);

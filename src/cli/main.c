@@ -80,11 +80,11 @@ int main(int argc, char **argv)
     }
     if (o.command == CLI_HELP) {
         fputs(usage_text, stdout);
-        return 0;
+        return out_check_stdout(0, 1);
     }
     if (o.command == CLI_VERSION) {
         printf("bitsht %s (git %s)\n", bht_version(), BHT_GIT_REVISION);
-        return 0;
+        return out_check_stdout(0, 1);
     }
     if (o.command == CLI_TRANSFER) {
         /* Before the prompt: Ctrl-C there must put echo back, and later cancel the job. */
@@ -129,6 +129,7 @@ int main(int argc, char **argv)
         if (code == 0)
             code = 1;
     }
+    code = out_check_stdout(code, o.command != CLI_TRANSFER);
     cli_options_free(&o);
     return code;
 }

@@ -3,6 +3,7 @@
  * the password, so nothing here can print it. */
 #include "output.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -311,6 +312,18 @@ int out_error(struct cli_output *out, int exit_code, bht_hr hr, const char *mess
     }
     fprintf(stderr, "bitsht: error: %s\n", message);
     return exit_code;
+}
+
+int out_check_stdout(int exit_code, int output_is_the_result)
+{
+    /* errno is known only if this flush fails; an earlier failed write left ferror */
+    int lost = fflush(stdout) != 0 ? errno : ferror(stdout) ? -1 : 0;
+
+    if (!lost)
+        return exit_code;
+    fprintf(stderr, "bitsht: error: cannot write to standard output: %s\n",
+            lost > 0 ? strerror(lost) : "a write failed");
+    return exit_code == 0 && output_is_the_result ? 1 : exit_code;
 }
 
 void out_warning(const char *message)

@@ -23,6 +23,11 @@ void out_event(void *user, const struct bht_event *ev);
 int out_report(struct cli_output *out, const struct bht_report *rep);
 /* A usage/bad-input/unavailable error before any report exists; returns exit_code. */
 int out_error(struct cli_output *out, int exit_code, bht_hr hr, const char *message);
+/* Standard output that could not be written (a full disk, a closed descriptor, a reader
+ * gone) is said on stderr; when that output is the command's result (list, token-sid,
+ * ...), a run that would exit 0 exits 1. A transfer keeps its code: it describes the
+ * files, which are in place. Returns the exit code to use. */
+int out_check_stdout(int exit_code, int output_is_the_result);
 /* Warnings always go to stderr, even with --quiet. */
 void out_warning(const char *message);
 /* JSON string literal of s (quotes included). */

@@ -104,6 +104,20 @@ static bht_hr line_error(enum line_result r, const char *source, size_t size, ch
     }
 }
 
+/* One line from the terminal with echo off, after a prompt on stderr. */
+static enum line_result prompt(const char *who, char *buf, size_t size)
+{
+    enum line_result r;
+
+    cli_echo_off(); /* first: TCSAFLUSH drops what was typed before the prompt */
+    fprintf(stderr, "Password for %s: ", who);
+    fflush(stderr);
+    r = read_line(buf, size);
+    cli_echo_restore();
+    fputc('\n', stderr);
+    return r;
+}
+
 /* Zeroes the value of every NAME=... entry: a crafted environment may hold several,
  * and getenv shows only the first. */
 static void wipe_environment(const char *name)
@@ -156,7 +170,9 @@ bht_hr cli_read_password(struct cli_options *o, char *buf, size_t size, char *er
         return hr;
     }
     case PASSWORD_STDIN:
-        return line_error(read_line(buf, size), "--password-stdin", size, err, err_size);
+        /* On a terminal the typed line would be echoed: read it as the prompt does. */
+        r = cli_is_terminal(stdin) ? prompt(who, buf, size) : read_line(buf, size);
+        return line_error(r, "--password-stdin", size, err, err_size);
     case PASSWORD_NONE:
         if (!cli_is_terminal(stdin)) {
             snprintf(err, err_size,
@@ -164,13 +180,7 @@ bht_hr cli_read_password(struct cli_options *o, char *buf, size_t size, char *er
                      "input is not a terminal, so bitsht cannot prompt)", who);
             return E_INVALIDARG;
         }
-        cli_echo_off(); /* first: TCSAFLUSH drops what was typed before the prompt */
-        fprintf(stderr, "Password for %s: ", who);
-        fflush(stderr);
-        r = read_line(buf, size);
-        cli_echo_restore(); /* a stop signal may have done it already: then a no-op */
-        fputc('\n', stderr);
-        return line_error(r, "the password prompt", size, err, err_size);
+        return line_error(prompt(who, buf, size), "the password prompt", size, err, err_size);
     }
     return E_INVALIDARG;
 }

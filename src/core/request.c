@@ -252,8 +252,14 @@ bht_hr bht_request_validate(const struct bht_request *req, struct bht_report *re
             return E_INVALIDARG;
     }
     if (req->use_helper_token) {
+        static const char *const account_faults[] = {
+            NULL, "the helper's user or domain name is not valid UTF-8",
+            "the helper's user or domain name contains a control character", NULL};
         if (!req->user || !*req->user)
             return refuse(report, "a helper token needs a user name");
+        if ((why = account_faults[text_fault(req->user, (size_t)-1)]) != NULL ||
+            (req->domain && (why = account_faults[text_fault(req->domain, (size_t)-1)]) != NULL))
+            return refuse(report, "%s", why);
         if (!req->password)
             return refuse(report, "a helper token needs a password");
         if (req->token_flags == 0 || (req->token_flags & ~BHT_TOKEN_VALID_MASK))

@@ -544,7 +544,7 @@ def test_two_sigints_back_to_back_never_kill_it(cli, tmp_path):
 
 
 @contextlib.contextmanager
-def prompt_session(cli, tmp_path):
+def prompt_session(cli, tmp_path, *options):
     """bitsht transfer --user CORP\\alice on a fresh pseudo-terminal that is its
     controlling terminal (so ^C on it is SIGINT), as when a user types at the password
     prompt. Yields (process, master fd, slave fd); the slave shows the terminal's modes."""
@@ -555,8 +555,8 @@ def prompt_session(cli, tmp_path):
         fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
     proc = subprocess.Popen([*cli.command, "transfer", "--fake-world", str(cli.world()),
-                             "--user", "CORP\\alice", "https://cdn.example/public.bin",
-                             str(tmp_path / "p.bin")],
+                             "--user", "CORP\\alice", *options,
+                             "https://cdn.example/public.bin", str(tmp_path / "p.bin")],
                             env=clean_env(), stdin=slave, stdout=slave, stderr=slave,
                             start_new_session=True, preexec_fn=own_terminal)
     try:
@@ -605,9 +605,13 @@ def test_interrupted_password_prompt_restores_echo(cli, tmp_path, how):
         assert not (tmp_path / "p.bin").exists()
 
 
-def test_password_typed_at_the_prompt_is_not_echoed(cli, tmp_path):
-    with prompt_session(cli, tmp_path) as (proc, master, slave):
+@pytest.mark.parametrize("options", [[], ["--password-stdin"]])
+def test_password_typed_at_the_prompt_is_not_echoed(cli, tmp_path, options):
+    """--password-stdin on a terminal read the typed line with echo on (found in the
+    final attack): it prompts like the default now."""
+    with prompt_session(cli, tmp_path, *options) as (proc, master, slave):
         read_until(master, "Password for CORP\\alice: ")
+        assert not echo_is_on(slave)
         os.write(master, (PASSWORD + "\n").encode())
         code = proc.wait(timeout=30)
         out = read_until(master, "transferred 1 file", timeout=5)
@@ -766,6 +770,8 @@ def test_a_folder_as_a_fake_file_is_named_in_the_error(cli, tmp_path, option):
     assert proc.returncode == 2
     assert json.loads(proc.stdout)["detail"] == f"{folder}: cannot read (Is a directory)"
     assert f"bitsht: error: {folder}: cannot read (Is a directory)\n" in proc.stderr
+
+
 def test_json_escapes_every_control_character_quote_and_backslash(cli):
     """Issue 14: the JSON report of a usage error that echoes the input is valid JSON for
     every ASCII control character, '"', '\\' and DEL, and a JSON parser gets the input back
@@ -780,3 +786,46 @@ def test_json_escapes_every_control_character_quote_and_backslash(cli):
     assert raw in report["detail"]
     # Only the escapes JSON requires: no raw control character reaches stdout.
     assert not any(ord(ch) < 0x20 for ch in proc.stdout.rstrip("\n"))
+
+
+# --- found in the final attack ---
+
+def test_a_password_given_as_the_variable_name_is_never_repeated(cli, tmp_path):
+    """`--password-env S3cret!` (the password instead of a variable name) was repeated in
+    "the environment variable S3cret! is not set" and stayed in /proc/PID/cmdline."""
+    world = cli.world()
+    proc = cli.run("transfer", "--fake-world", world, "--user", "CORP\\alice",
+                   "--password-env", PASSWORD, "https://cdn.example/public.bin",
+                   tmp_path / "p.bin")
+    assert proc.returncode == 2
+    assert "--password-env takes the NAME of an environment variable" in proc.stderr
+    # the fixture's teardown checks that PASSWORD appears in no output
+
+
+def test_a_control_character_in_the_user_never_reaches_a_logon(cli, tmp_path):
+    """A newline in --user forged a stage line ("logging on CORP\\al" / "ice") and
+    reached LogonUser (exit 3, a job created)."""
+    proc, rep = cli.transfer_json("--user", "CORP\\al\nice", "--password-stdin",
+                                  "https://cdn.example/public.bin", tmp_path / "p.bin")
+    assert proc.returncode == 2
+    assert rep["detail"] == "the helper's user or domain name contains a control character"
+    assert rep["job_id"] is None and "logging on" not in proc.stderr
+
+
+@pytest.mark.parametrize("args,code,why", [
+    (["list", "--json"], 1, "No space left on device"),
+    (["--help"], 1, "No space left on device"),
+    (["transfer", "--json", "--no-helper-token", "https://cdn.example/public.bin", "{dest}"], 0,
+     "a write failed"),  # the report's own flush failed first
+])
+def test_output_that_cannot_be_written_is_an_error(cli, tmp_path, args, code, why):
+    """`bitsht list --json > /dev/full` exited 0 with nothing written. A lost result is an
+    error now; a transfer keeps its code (the file is in place) but says so."""
+    world = cli.world()
+    args = [a.format(dest=tmp_path / "p.bin") for a in args]
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run([*cli.command, *args], stdout=full, stderr=subprocess.PIPE,
+                              text=True, env=clean_env({"BITSHT_FAKE_WORLD": str(world)}),
+                              timeout=60)
+    assert proc.returncode == code
+    assert f"bitsht: error: cannot write to standard output: {why}\n" in proc.stderr

@@ -215,6 +215,32 @@ static void empty_environment_defaults_count_as_unset(void **state)
 }
 #endif
 
+/* A password given to --password-env by mistake is refused without repeating it, and
+ * wiped from argv (ps) at once. */
+static void password_env_takes_a_name_never_a_password(void **state)
+{
+    struct cli_options o;
+    char err[512], mistake[] = "S3cret!";
+    char *argv[] = {"bitsht", "transfer", "--user", "A\\b", "--password-env", mistake, "x", "y",
+                    NULL};
+
+    (void)state;
+    assert_int_equal(parse(&o, err, 8, argv), E_INVALIDARG);
+    assert_string_equal(err, "--password-env takes the NAME of an environment variable "
+                             "(letters, digits, '_'); what was given is not one and is not "
+                             "repeated (it is wiped from the command line)");
+    assert_memory_equal(mistake, "\0\0\0\0\0\0\0", sizeof mistake);
+    cli_options_free(&o);
+    assert_int_equal(PARSE(&o, err, "transfer", "--user", "A\\b", "--password-env", "_BHT_PW2",
+                           "x", "y"),
+                     S_OK);
+    assert_string_equal(o.password_env, "_BHT_PW2");
+    cli_options_free(&o);
+    argv[5] = (char[]){"2PW"}; /* writable: a refusal wipes it */
+    assert_int_equal(parse(&o, err, 8, argv), E_INVALIDARG);
+    cli_options_free(&o);
+}
+
 static void job_commands_take_their_arguments(void **state)
 {
     struct cli_options o;
@@ -244,6 +270,7 @@ int main(void)
         cmocka_unit_test(usage_errors_name_the_problem),
         cmocka_unit_test(job_commands_take_their_arguments),
         cmocka_unit_test(sample_form_refusals_hand_back_the_password_slot),
+        cmocka_unit_test(password_env_takes_a_name_never_a_password),
 #ifndef _WIN32
         cmocka_unit_test(empty_environment_defaults_count_as_unset),
 #endif

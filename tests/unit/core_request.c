@@ -339,6 +339,18 @@ static void helper_settings_are_validated(void **state)
     req.user = "";
     assert_hr(E_INVALIDARG, bht_request_validate(&req, &rep));
     assert_non_null(strstr(rep.detail, "user name"));
+    /* A name with a newline forged stage lines and reached LogonUser (exit 3). */
+    init(&req, &pair, password);
+    req.user = "al\nice";
+    assert_hr(E_INVALIDARG, bht_request_validate(&req, &rep));
+    assert_string_equal(rep.detail, "the helper's user or domain name contains a control character");
+    init(&req, &pair, password);
+    req.domain = "CO\x1bRP";
+    assert_hr(E_INVALIDARG, bht_request_validate(&req, &rep));
+    init(&req, &pair, password);
+    req.user = "al\xffice";
+    assert_hr(E_INVALIDARG, bht_request_validate(&req, &rep));
+    assert_string_equal(rep.detail, "the helper's user or domain name is not valid UTF-8");
     init(&req, &pair, password);
     req.logon_type = (enum bht_logon_type)7; /* UNLOCK: not a type bitsht offers */
     assert_hr(E_INVALIDARG, bht_request_validate(&req, &rep));
