@@ -654,10 +654,7 @@ def test_sample_form_password_leaves_cmdline_before_the_warning(cli, tmp_path):
         assert PASSWORD.encode() not in cmdline
     finally:
         drained = b""
-        while proc.poll() is None or (ready := select.select([r], [], [], 0)[0]):
-            chunk = os.read(r, 65536)
-            if not chunk:
-                break
+        while chunk := os.read(r, 65536):  # EOF once bitsht has exited
             drained += chunk
         proc.wait(timeout=30)
         os.close(r)
