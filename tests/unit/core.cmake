@@ -13,3 +13,5 @@ target_include_directories(unit_core_request PRIVATE "${PROJECT_SOURCE_DIR}/src/
 bht_add_cmocka_test(NAME unit_core_hresult SOURCES core_hresult.c LIBS bitsht_core LABELS unit)
 bht_add_cmocka_test(NAME unit_core_backend SOURCES core_backend.c LIBS bitsht_fake bitsht_core
                     LABELS unit fake)
+bht_add_cmocka_test(NAME unit_core_rare_outcomes SOURCES core_rare_outcomes.c
+                    LIBS bht_core_test_support LABELS unit fake)
