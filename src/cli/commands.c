@@ -184,9 +184,11 @@ int cmd_list(struct cli_options *o, struct cli_backend *b, struct cli_output *ou
             fprintf(stderr, "bitsht: no jobs of ours in the BITS queue\n");
         for (size_t i = 0; i < n; i++) {
             const struct bht_job_info *j = &jobs[i];
-            printf("%s  %-15s  %u/%u files  %llu bytes  %s\n", j->id, bht_job_state_name(j->state),
+            printf("%s  %-15s  %u/%u files  %llu bytes  ", j->id, bht_job_state_name(j->state),
                    j->progress.files_transferred, j->progress.files_total,
-                   (unsigned long long)j->progress.bytes_transferred, j->display_name);
+                   (unsigned long long)j->progress.bytes_transferred);
+            out_plain(stdout, j->display_name); /* any program may have named the job */
+            putchar('\n');
         }
     }
     b->be.bits->free_mem(b->be.bits_ctx, jobs);

@@ -177,6 +177,16 @@ void out_json_string(FILE *f, const char *s)
     fputc('"', f);
 }
 
+void out_plain(FILE *f, const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+
+    while (n && strchr("\r\n\t ", s[n - 1])) /* Windows messages end with CRLF */
+        n--;
+    for (size_t i = 0; i < n; i++)
+        fputc(((unsigned char)s[i] < 0x20 && s[i] != '\t') || s[i] == 0x7F ? '?' : s[i], f);
+}
+
 void out_hr_json(FILE *f, bht_hr hr)
 {
     const char *name = bht_hr_name(hr);
@@ -257,16 +267,23 @@ static void report_text(struct cli_output *out, const struct bht_report *rep)
                    bytes, (double)rep->elapsed_ms / 1000.0, rep->job_id);
         return;
     }
-    fprintf(stderr, "bitsht: error: %s (step %s)\n", rep->detail, bht_step_name(rep->failed_step));
+    fputs("bitsht: error: ", stderr);
+    out_plain(stderr, rep->detail);
+    fprintf(stderr, " (step %s)\n", bht_step_name(rep->failed_step));
     fprintf(stderr, "bitsht:   %s: %s\n", bht_hr_format(rep->hr, hrtext, sizeof hrtext),
             bht_hr_message(rep->hr));
     if (rep->has_bits_error) {
         fprintf(stderr, "bitsht:   BITS error context %s", bht_error_context_name(rep->bits_error.context));
-        if (rep->bits_error.remote_name[0])
-            fprintf(stderr, ", file %s", rep->bits_error.remote_name);
+        if (rep->bits_error.remote_name[0]) {
+            fputs(", file ", stderr);
+            out_plain(stderr, rep->bits_error.remote_name);
+        }
         fputc('\n', stderr);
-        if (rep->bits_error.description[0])
-            fprintf(stderr, "bitsht:   BITS says: %s\n", rep->bits_error.description);
+        if (rep->bits_error.description[0]) {
+            fputs("bitsht:   BITS says: ", stderr);
+            out_plain(stderr, rep->bits_error.description);
+            fputc('\n', stderr);
+        }
     }
     if (rep->job_created)
         fprintf(stderr, "bitsht:   job %s ended %s\n", rep->job_id[0] ? rep->job_id : "(unknown id)",
@@ -310,7 +327,9 @@ int out_error(struct cli_output *out, int exit_code, bht_hr hr, const char *mess
         fputs(",\"bits_error\":null,\"job_id\":null}\n", stdout);
         fflush(stdout);
     }
-    fprintf(stderr, "bitsht: error: %s\n", message);
+    fputs("bitsht: error: ", stderr);
+    out_plain(stderr, message);
+    fputc('\n', stderr);
     return exit_code;
 }
 

@@ -30,6 +30,10 @@ int out_error(struct cli_output *out, int exit_code, bht_hr hr, const char *mess
 int out_check_stdout(int exit_code, int output_is_the_result);
 /* Warnings always go to stderr, even with --quiet. */
 void out_warning(const char *message);
+/* s for a person's terminal: trailing CR, LF and blanks dropped, every other control
+ * character but tab (ESC starts terminal commands, CR and LF forge lines) shown as '?'.
+ * For text that echoes input or comes from BITS. */
+void out_plain(FILE *f, const char *s);
 /* JSON string literal of s (quotes included). */
 void out_json_string(FILE *f, const char *s);
 void out_hr_json(FILE *f, bht_hr hr);

@@ -826,3 +826,15 @@ def test_output_that_cannot_be_written_is_an_error(cli, tmp_path, args, code, wh
                               timeout=60)
     assert proc.returncode == code
     assert f"bitsht: error: cannot write to standard output: {why}\n" in proc.stderr
+
+
+def test_echoed_input_never_drives_the_terminal(cli, tmp_path):
+    """An ESC in an echoed URL reached the terminal (`ESC ]0;owned BEL` retitles it); text
+    output shows control characters as '?' (JSON escapes them)."""
+    world = cli.world()
+    proc = cli.run("transfer", "--fake-world", world, "--no-helper-token",
+                   "https://cdn.example/\x1b]0;owned\x07", tmp_path / "x.bin")
+    assert proc.returncode == 2
+    assert "\x1b" not in proc.stderr and "\x07" not in proc.stderr
+    assert ("bitsht: error: file 1: remote name contains a control character: "
+            "'https://cdn.example/?]0;owned?' (step validate)\n") in proc.stderr

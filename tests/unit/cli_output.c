@@ -10,20 +10,30 @@
 
 #include "output.h"
 
-/* out_json_string(s) as a C string. */
-static const char *json_of(const char *s)
+/* What print(f, s) writes, as a C string. */
+static const char *printed(void (*print)(FILE *, const char *), const char *s)
 {
     static char text[512];
     FILE *f = tmpfile();
     size_t n;
 
     assert_non_null(f);
-    out_json_string(f, s);
+    print(f, s);
     rewind(f);
     n = fread(text, 1, sizeof text - 1, f);
     text[n] = '\0';
     fclose(f);
     return text;
+}
+
+static const char *json_of(const char *s)
+{
+    return printed(out_json_string, s);
+}
+
+static const char *plain_of(const char *s)
+{
+    return printed(out_plain, s);
 }
 
 static void json_escapes_what_json_requires(void **state)
@@ -62,12 +72,28 @@ static void json_replaces_invalid_utf8(void **state)
     assert_string_equal(json_of("\x80\"q"), "\"\\ufffd\\\"q\"");
 }
 
+/* Text for a terminal never carries a control character: an echoed URL with ESC ]0;
+ * retitled the terminal, a newline forged a "bitsht:" line. Windows's CRLF at the end of
+ * BITS's descriptions is dropped, not shown. */
+static void text_shows_control_characters_as_question_marks(void **state)
+{
+    (void)state;
+    assert_string_equal(plain_of("https://x/\x1b]0;owned\x07"), "https://x/?]0;owned?");
+    assert_string_equal(plain_of("a\nbitsht: forged\rline\x7f\x01"), "a?bitsht: forged?line??");
+    assert_string_equal(plain_of("tab\tkept"), "tab\tkept");
+    assert_string_equal(plain_of("The server said no.\r\n"), "The server said no.");
+    assert_string_equal(plain_of("caf\xc3\xa9 \t"), "caf\xc3\xa9");
+    assert_string_equal(plain_of(""), "");
+    assert_string_equal(plain_of(NULL), "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(json_escapes_what_json_requires),
         cmocka_unit_test(json_keeps_valid_utf8),
         cmocka_unit_test(json_replaces_invalid_utf8),
+        cmocka_unit_test(text_shows_control_characters_as_question_marks),
     };
     return cmocka_run_group_tests_name("cli_output", tests, NULL, NULL);
 }
