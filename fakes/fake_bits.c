@@ -246,9 +246,8 @@ static bht_hr op_get_notify_flags(void *ctx, struct bht_job *h, uint32_t *out_fl
     return fake_leave(w, BHT_OP_GET_NOTIFY_FLAGS, hr, "%s", JOB_ID(h));
 }
 
-static bht_hr op_set_implicit_credentials(void *ctx, struct bht_job *h)
+static bht_hr set_credentials(struct bht_fake_world *w, struct bht_job *h, unsigned bits)
 {
-    struct bht_fake_world *w = ctx;
     bht_hr hr = fake_enter(w, BHT_OP_SET_IMPLICIT_CREDENTIALS);
 
     if (hr == S_OK && !h)
@@ -256,8 +255,29 @@ static bht_hr op_set_implicit_credentials(void *ctx, struct bht_job *h)
     if (hr == S_OK && fake_state_is_final(h->job->state) && !WINE8(w))
         hr = BG_E_INVALID_STATE; /* like every other setter */
     if (hr == S_OK)
-        h->job->implicit_credentials = 1;
-    return fake_leave(w, BHT_OP_SET_IMPLICIT_CREDENTIALS, hr, "%s", JOB_ID(h));
+        h->job->credentials |= bits;
+    return fake_leave(w, BHT_OP_SET_IMPLICIT_CREDENTIALS, hr, "%s pairs=0x%03x", JOB_ID(h),
+                      bits);
+}
+
+bht_hr fake_set_implicit_credentials_pair(struct bht_fake_world *w, struct bht_job *h,
+                                          int target, int scheme)
+{
+    if (target < FAKE_AUTH_TARGET_SERVER || target > FAKE_AUTH_TARGET_PROXY || scheme < 1 ||
+        scheme > 5)
+        return E_INVALIDARG;
+    return set_credentials(w, h, FAKE_CRED_BIT(target, scheme));
+}
+
+/* C114: the server and a proxy in between, each with Negotiate and NTLM, the schemes a
+ * helper's logon can answer (the COM backend makes the same four SetCredentials calls). */
+static bht_hr op_set_implicit_credentials(void *ctx, struct bht_job *h)
+{
+    return set_credentials(ctx, h,
+                           FAKE_CRED_BIT(FAKE_AUTH_TARGET_SERVER, FAKE_AUTH_SCHEME_NEGOTIATE) |
+                               FAKE_CRED_BIT(FAKE_AUTH_TARGET_SERVER, FAKE_AUTH_SCHEME_NTLM) |
+                               FAKE_CRED_BIT(FAKE_AUTH_TARGET_PROXY, FAKE_AUTH_SCHEME_NEGOTIATE) |
+                               FAKE_CRED_BIT(FAKE_AUTH_TARGET_PROXY, FAKE_AUTH_SCHEME_NTLM));
 }
 
 /* ---- helper tokens (C87-C99) ---- */

@@ -87,6 +87,13 @@ struct fake_user *fake_destination_writer(const struct fake_job *j)
     return j->owner;
 }
 
+/* C114: implicit credentials for target with a scheme that NTLM/Kerberos challenges take. */
+static int answers_challenge(const struct fake_job *j, int target)
+{
+    return (j->credentials & (FAKE_CRED_BIT(target, FAKE_AUTH_SCHEME_NTLM) |
+                              FAKE_CRED_BIT(target, FAKE_AUTH_SCHEME_NEGOTIATE))) != 0;
+}
+
 /* C101: NETWORK makes the helper open an SMB source and answer an HTTP server's
  * challenge (the latter only after SetCredentials(NULL, NULL), §3.4 rule 4). Local paths
  * follow SMB rules (C15; open question 8 keeps this provisional). */
@@ -95,9 +102,20 @@ static struct fake_user *source_reader(const struct fake_job *j, enum fake_remot
 {
     int helper_reads = (j->token_flags & BHT_TOKEN_NETWORK) && j->has_helper &&
                        (kind == FAKE_REMOTE_UNC || kind == FAKE_REMOTE_LOCAL ||
-                        (kind == FAKE_REMOTE_HTTP && auth_network && j->implicit_credentials));
+                        (kind == FAKE_REMOTE_HTTP && auth_network &&
+                         answers_challenge(j, FAKE_AUTH_TARGET_SERVER)));
 
     return helper_reads ? j->helper.network : j->owner;
+}
+
+/* C114: who answers a proxy's NTLM/Kerberos challenge: the helper with NETWORK and the
+ * proxy pairs set, otherwise the owner. */
+static struct fake_user *proxy_user(const struct fake_job *j)
+{
+    int helper = (j->token_flags & BHT_TOKEN_NETWORK) && j->has_helper &&
+                 answers_challenge(j, FAKE_AUTH_TARGET_PROXY);
+
+    return helper ? j->helper.network : j->owner;
 }
 
 bht_hr fake_check_destination(struct bht_fake_world *w, const struct fake_user *writer,
@@ -219,6 +237,9 @@ static bht_hr resolve_source(struct bht_fake_world *w, struct fake_job *j,
             *ctx = BHT_ERRCTX_GENERAL_TRANSPORT;
             return kind == FAKE_REMOTE_HTTP ? BHT_E_WINHTTP_CANNOT_CONNECT : BHT_E_BAD_NETPATH;
         }
+        /* the proxy stands before the server: HTTP 407 unless it admits whoever answers */
+        if (res->has_proxy && !fake_user_list_has(&res->proxy_users, proxy_user(j)))
+            return BHT_BG_E_HTTP_ERROR(407);
         if (res->fail != S_OK &&
             (w->profile != BHT_FAKE_PROFILE_WINE8 || wine_http_status_is_error(res->fail)))
             return res->fail;

@@ -14,16 +14,18 @@
 static int valid_logon_type(enum bht_logon_type t)
 {
     return t == BHT_LOGON_INTERACTIVE || t == BHT_LOGON_NETWORK || t == BHT_LOGON_BATCH ||
-           t == BHT_LOGON_SERVICE || t == BHT_LOGON_NEW_CREDENTIALS;
+           t == BHT_LOGON_SERVICE || t == BHT_LOGON_NETWORK_CLEARTEXT ||
+           t == BHT_LOGON_NEW_CREDENTIALS;
 }
 
-/* "" domain: a UPN (user@domain) or a name that is unique among the world's users. */
+/* "" domain: a UPN (user@domain), or a bare name, which LogonUserW looks up in the local
+ * account database only (domain ".", C112): the machine's own accounts, never a domain's. */
 static struct fake_user *lookup(struct bht_fake_world *w, const char *domain, const char *user)
 {
-    struct fake_user *found = NULL;
     const char *at;
-    size_t i;
 
+    if (!strcmp(domain, "."))
+        return fake_find_user2(w, w->local_domain, user);
     if (domain[0])
         return fake_find_user2(w, domain, user);
     at = strchr(user, '@');
@@ -36,14 +38,7 @@ static struct fake_user *lookup(struct bht_fake_world *w, const char *domain, co
         name[n] = '\0';
         return fake_find_user2(w, at + 1, name);
     }
-    for (i = 0; i < w->users.n; i++) {
-        if (strcmp(w->users.v[i]->name, user) != 0)
-            continue;
-        if (found)
-            return NULL; /* ambiguous: Windows would need the domain */
-        found = w->users.v[i];
-    }
-    return found;
+    return fake_find_user2(w, w->local_domain, user);
 }
 
 static struct bht_token *token_new(struct bht_fake_world *w, struct fake_identity who,
@@ -92,7 +87,9 @@ static bht_hr do_logon(struct bht_fake_world *w, const char *domain, const char 
         return BHT_E_ACCOUNT_RESTRICTION; /* C104: blank passwords are refused */
     if (!(u->logon_mask & (1u << type)))
         return BHT_E_LOGON_TYPE_NOT_GRANTED; /* C104 */
-    who.local = who.network = u;
+    who.local = u;
+    /* C113: a network logon keeps no credentials; servers see nobody they know */
+    who.network = type == BHT_LOGON_NETWORK ? NULL : u;
     *out = token_new(w, who, 0);
     return *out ? S_OK : E_OUTOFMEMORY;
 }

@@ -26,7 +26,8 @@
 /* Logon types a user may be granted, as bits of (1u << bht_logon_type). */
 #define FAKE_LOGON_ALL \
     ((1u << BHT_LOGON_INTERACTIVE) | (1u << BHT_LOGON_NETWORK) | (1u << BHT_LOGON_BATCH) | \
-     (1u << BHT_LOGON_SERVICE) | (1u << BHT_LOGON_NEW_CREDENTIALS))
+     (1u << BHT_LOGON_SERVICE) | (1u << BHT_LOGON_NETWORK_CLEARTEXT) | \
+     (1u << BHT_LOGON_NEW_CREDENTIALS))
 
 struct fake_user {
     char domain[FAKE_NAME_MAX];
@@ -72,6 +73,8 @@ struct fake_resource {
     struct fake_user_list readers; /* empty: everyone */
     int has_readers;
     int auth_network;       /* HTTP server asks for NTLM/Kerberos (C101) */
+    struct fake_user_list proxy_users; /* a proxy asks for NTLM/Kerberos, admits these */
+    int has_proxy;          /* (C114) */
     unsigned transient;     /* transient errors before success */
     bht_hr fail;            /* S_OK or a fatal HRESULT */
     int stall;              /* never progresses once connected */
@@ -113,7 +116,7 @@ struct fake_job {
     enum bht_job_state state;
     enum bht_priority priority;
     uint32_t notify_flags;
-    int implicit_credentials;
+    unsigned credentials;   /* FAKE_CRED_BIT pairs with implicit (NULL) credentials (C114) */
     uint32_t token_flags;
     int has_helper;
     struct fake_identity helper;
@@ -131,6 +134,15 @@ struct fake_job {
     struct fake_job *q_prev, *q_next;   /* the queue: jobs enum_jobs can see */
     struct fake_job *a_prev, *a_next;   /* the scheduler: jobs with a pending step */
 };
+
+/* SetCredentials pairs: BG_AUTH_TARGET_* (1 server, 2 proxy) x BG_AUTH_SCHEME_* (1 basic,
+ * 2 digest, 3 ntlm, 4 negotiate, 5 passport), one bit each. */
+#define FAKE_CRED_BIT(target, scheme) (1u << (((target) - 1) * 5 + ((scheme) - 1)))
+#define FAKE_CRED_ALL 0x3FFu
+#define FAKE_AUTH_TARGET_SERVER 1
+#define FAKE_AUTH_TARGET_PROXY 2
+#define FAKE_AUTH_SCHEME_NTLM 3
+#define FAKE_AUTH_SCHEME_NEGOTIATE 4
 
 struct bht_job { /* a handle, as a COM interface pointer would be */
     struct fake_job *job;
@@ -154,6 +166,7 @@ struct bht_fake_world {
     enum fake_admin_rule admin_rule;
     struct fake_user_list users;
     struct fake_user *owner;      /* the process identity */
+    char local_domain[FAKE_NAME_MAX]; /* the machine's name: its accounts are local (C112) */
     char *owner_option;           /* "DOMAIN\user" from option owner=, resolved at parse end */
     struct fake_resource **resources;
     size_t n_resources;
@@ -213,6 +226,12 @@ bht_hr fake_leave(struct bht_fake_world *w, enum bht_fake_op op, bht_hr hr, cons
 /* fake_bits.c: a new handle on j (as a COM interface pointer would be); NULL when out of
  * memory. The COM fake (fakes/com) hands these out behind its job objects. */
 struct bht_job *fake_handle_new(struct fake_job *j);
+
+/* fake_bits.c: SetCredentials(target, scheme, NULL user, NULL password) on h, counted, logged
+ * and faulted as set_implicit_credentials (the COM fake's SetCredentials calls it per
+ * pair; the ops op sets the four pairs the helper can answer). */
+bht_hr fake_set_implicit_credentials_pair(struct bht_fake_world *w, struct bht_job *h,
+                                          int target, int scheme);
 
 /* fake_jobs.c: the queue and the scheduler's lists */
 void fake_job_set_state(struct bht_fake_world *w, struct fake_job *j, enum bht_job_state s);

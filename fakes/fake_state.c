@@ -62,7 +62,7 @@ static void write_job(FILE *fp, const struct fake_job *j)
     fprintf(fp, "job %s %d", j->id, (int)j->state);
     put_user(fp, j->owner);
     fprintf(fp, " %d %u %d %u", (int)j->priority, (unsigned)j->notify_flags,
-            j->implicit_credentials, (unsigned)j->token_flags);
+            j->credentials, (unsigned)j->token_flags);
     put_user(fp, j->has_helper ? j->helper.local : NULL);
     put_user(fp, j->has_helper ? j->helper.network : NULL);
     fprintf(fp, " %llu", (unsigned long long)j->created_ms);
@@ -320,7 +320,8 @@ static bht_hr read_job_line(struct reader *r, char **f, int n, const struct load
     uint32_t serial, code;
     struct fake_job *j;
     struct fake_user *owner, *hl, *hn;
-    int present, implicit, newf;
+    int present, newf;
+    uint64_t creds;
     long efile;
     char *end;
     size_t i;
@@ -339,7 +340,7 @@ static bht_hr read_job_line(struct reader *r, char **f, int n, const struct load
     if ((hr = get_user(r, f[3], &owner, 0)) != S_OK)
         return hr;
     if (!get_num(f[4], BHT_PRIORITY_LOW, &v[1]) || !get_num(f[5], 0x3F, &v[2]) ||
-        !get_flag(f[6], &implicit) || !get_num(f[7], BHT_TOKEN_VALID_MASK, &v[3]))
+        !get_num(f[6], FAKE_CRED_ALL, &creds) || !get_num(f[7], BHT_TOKEN_VALID_MASK, &v[3]))
         return bad(r, "bad job properties");
     if ((hr = get_user(r, f[8], &hl, 1)) != S_OK || (hr = get_user(r, f[9], &hn, 1)) != S_OK)
         return hr;
@@ -379,7 +380,7 @@ static bht_hr read_job_line(struct reader *r, char **f, int n, const struct load
     j->owner = owner;
     j->priority = (enum bht_priority)v[1];
     j->notify_flags = (uint32_t)v[2];
-    j->implicit_credentials = implicit;
+    j->credentials = (unsigned)creds;
     j->token_flags = (uint32_t)v[3];
     j->has_helper = hl != NULL;
     j->helper.local = hl;

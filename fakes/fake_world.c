@@ -46,6 +46,8 @@ struct bht_fake_world *bht_fake_world_new(void)
         return NULL;
     w->profile = BHT_FAKE_PROFILE_WINDOWS;
     w->admin_rule = FAKE_ADMIN_RULE_1607;
+    /* the default owner's domain: LOCAL\owner is an account of this machine */
+    snprintf(w->local_domain, sizeof w->local_domain, "%s", FAKE_DEFAULT_OWNER_DOMAIN);
     w->max_files_per_job = 200;   /* C24, §2.4 MaxFilesPerJob */
     w->max_jobs_per_user = 60;    /* C05, MaxJobsPerUser */
     w->max_jobs_per_machine = 300; /* C06, MaxJobsPerMachine */
@@ -75,6 +77,7 @@ void fake_resource_free(struct fake_resource *r)
     free(r->remote);
     free(r->content);
     free(r->readers.v);
+    free(r->proxy_users.v);
     free(r);
 }
 
@@ -387,6 +390,43 @@ void bht_fake_set_log_limit(struct bht_fake_world *w, size_t entries)
 }
 
 /* ---- accounting ---- */
+
+bht_hr bht_fake_implicit_credentials(const struct bht_fake_world *w, const char *job_id,
+                                     char *out, size_t out_size)
+{
+    static const struct { int target, scheme; const char *name; } pairs[] = {
+        {FAKE_AUTH_TARGET_SERVER, FAKE_AUTH_SCHEME_NEGOTIATE, "server/negotiate"},
+        {FAKE_AUTH_TARGET_SERVER, FAKE_AUTH_SCHEME_NTLM, "server/ntlm"},
+        {FAKE_AUTH_TARGET_PROXY, FAKE_AUTH_SCHEME_NEGOTIATE, "proxy/negotiate"},
+        {FAKE_AUTH_TARGET_PROXY, FAKE_AUTH_SCHEME_NTLM, "proxy/ntlm"},
+        {FAKE_AUTH_TARGET_SERVER, 1, "server/basic"},
+        {FAKE_AUTH_TARGET_SERVER, 2, "server/digest"},
+        {FAKE_AUTH_TARGET_SERVER, 5, "server/passport"},
+        {FAKE_AUTH_TARGET_PROXY, 1, "proxy/basic"},
+        {FAKE_AUTH_TARGET_PROXY, 2, "proxy/digest"},
+        {FAKE_AUTH_TARGET_PROXY, 5, "proxy/passport"},
+    };
+    const struct fake_job *j;
+    uint32_t serial;
+    size_t used = 0;
+
+    if (out_size)
+        out[0] = '\0';
+    if (!job_id || !fake_job_parse_id(job_id, &serial) || serial >= w->by_serial_cap ||
+        !(j = w->by_serial[serial]))
+        return BG_E_NOT_FOUND;
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        int n;
+
+        if (!(j->credentials & FAKE_CRED_BIT(pairs[i].target, pairs[i].scheme)))
+            continue;
+        n = snprintf(out + used, out_size - used, "%s%s", used ? " " : "", pairs[i].name);
+        if (n < 0 || (size_t)n >= out_size - used)
+            return E_OUTOFMEMORY; /* out too small */
+        used += (size_t)n;
+    }
+    return S_OK;
+}
 
 unsigned bht_fake_open_tokens(const struct bht_fake_world *w)
 {

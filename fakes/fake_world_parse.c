@@ -26,7 +26,8 @@ struct staging {
     size_t n_folders;
     /* options: seen[] marks duplicates */
     int seen_profile, seen_owner, seen_rule, seen_files, seen_jobs, seen_machine, seen_retry,
-        seen_timeout, seen_speed;
+        seen_timeout, seen_speed, seen_local_domain;
+    char local_domain[FAKE_NAME_MAX];
     enum bht_fake_profile profile;
     char owner[2 * FAKE_NAME_MAX + 2];
     enum fake_admin_rule rule;
@@ -274,6 +275,7 @@ static bht_hr parse_logon_types(struct parser *p, char *value, unsigned *mask)
         enum bht_logon_type type;
     } names[] = {{"interactive", BHT_LOGON_INTERACTIVE}, {"network", BHT_LOGON_NETWORK},
                  {"batch", BHT_LOGON_BATCH},             {"service", BHT_LOGON_SERVICE},
+                 {"network-cleartext", BHT_LOGON_NETWORK_CLEARTEXT},
                  {"new-credentials", BHT_LOGON_NEW_CREDENTIALS}};
     char *item = value, *comma;
     size_t i;
@@ -405,6 +407,13 @@ static bht_hr decl_resource(struct parser *p, char **tok, int n)
             if (!(hr = once(p, &seen, 8, kv.key)) && !(hr = need_value(p, &kv)) &&
                 !(hr = user_list(p, kv.key, kv.value, &r->readers)))
                 r->has_readers = 1;
+        } else if (!strcmp(kv.key, "proxy-auth-by")) {
+            if (!(hr = once(p, &seen, 512, kv.key)) && !(hr = need_value(p, &kv))) {
+                if (r->kind != FAKE_REMOTE_HTTP)
+                    hr = fail(p, "proxy-auth-by is for http(s) resources");
+                else if (!(hr = user_list(p, kv.key, kv.value, &r->proxy_users)))
+                    r->has_proxy = 1;
+            }
         } else if (!strcmp(kv.key, "auth")) {
             if (!(hr = once(p, &seen, 16, kv.key)) && !(hr = need_value(p, &kv))) {
                 if (strcmp(kv.value, "network") != 0)
@@ -541,6 +550,14 @@ static bht_hr decl_option(struct parser *p, char **tok, int n)
         if (!split_account(kv.value, domain, name))
             return fail(p, "owner: expected DOMAIN\\name");
         strcpy(st->owner, kv.value);
+    } else if (!strcmp(kv.key, "local-domain")) {
+        if (st->seen_local_domain)
+            return fail(p, "duplicate option 'local-domain'");
+        st->seen_local_domain = 1;
+        if (!*kv.value || strlen(kv.value) >= sizeof st->local_domain ||
+            strpbrk(kv.value, "\\@."))
+            return fail(p, "local-domain: expected a machine name");
+        strcpy(st->local_domain, kv.value);
     } else if (!strcmp(kv.key, "admin-rule")) {
         if (st->seen_rule)
             return fail(p, "duplicate option 'admin-rule'");
@@ -774,6 +791,8 @@ static bht_hr commit(struct parser *p)
         w->profile = st->profile;
     if (st->seen_rule)
         w->admin_rule = st->rule;
+    if (st->seen_local_domain)
+        strcpy(w->local_domain, st->local_domain);
     if (st->seen_files)
         w->max_files_per_job = (unsigned)st->max_files;
     if (st->seen_jobs)

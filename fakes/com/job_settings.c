@@ -403,9 +403,11 @@ HRESULT STDMETHODCALLTYPE comfake_job_SetCredentials(IBackgroundCopyJob5 *iface,
     /* NULL user and password for NTLM/Negotiate: BITS answers the server's challenge with
      * the helper's (or owner's) logon credentials (C101, §3.4 rule 4). The fake's op is
      * what makes an auth_network resource accept the job. */
-    if (cred->Target == BG_AUTH_TARGET_SERVER && !has_user && !has_password &&
+    if (!has_user && !has_password &&
         (cred->Scheme == BG_AUTH_SCHEME_NTLM || cred->Scheme == BG_AUTH_SCHEME_NEGOTIATE))
-        hr = bht_fake_bits_ops.set_implicit_credentials(W, job->h);
+        /* per pair: a proxy challenge is answered only when the proxy pairs are set (C114) */
+        hr = fake_set_implicit_credentials_pair(W, job->h, (int)cred->Target,
+                                                (int)cred->Scheme);
     if (SUCCEEDED(hr)) {
         e->creds_set |= cred_bit(cred->Target, cred->Scheme);
         log_credentials(e, cred->Target, cred->Scheme, has_user, has_password, 0);

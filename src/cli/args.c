@@ -73,6 +73,7 @@ static int parse_logon_type(const char *text, enum bht_logon_type *out)
     static const struct { const char *name; enum bht_logon_type type; } types[] = {
         {"interactive", BHT_LOGON_INTERACTIVE}, {"network", BHT_LOGON_NETWORK},
         {"batch", BHT_LOGON_BATCH},             {"service", BHT_LOGON_SERVICE},
+        {"network-cleartext", BHT_LOGON_NETWORK_CLEARTEXT},
         {"new-credentials", BHT_LOGON_NEW_CREDENTIALS},
     };
     for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
@@ -240,8 +241,8 @@ static bht_hr transfer_option(int argc, char **argv, int *i, struct cli_options 
         NEED_VALUE_OR(E_INVALIDARG);
         if (!parse_logon_type(argv[++*i], &o->logon_type))
             return usage_error(err, err_size,
-                               "--logon-type takes interactive, network, batch, service or "
-                               "new-credentials, got '%s'", argv[*i]);
+                               "--logon-type takes interactive, network, network-cleartext, "
+                               "batch, service or new-credentials, got '%s'", argv[*i]);
     } else if (strcmp(a, "--no-helper-token") == 0) {
         o->no_helper_token = 1;
     } else if (strcmp(a, "--timeout") == 0) {

@@ -64,6 +64,7 @@ int cmd_transfer(struct cli_options *o, struct cli_backend *b, struct cli_output
     req.interrupted = stop_requested_fn; /* main installed the handlers */
     out->user = o->user_arg;
     out->flags_text = cli_token_flags_text(o->token_flags);
+    out->new_credentials = !o->no_helper_token && o->logon_type == BHT_LOGON_NEW_CREDENTIALS;
 
     bht_run_transfer(&b->be, &req, &rep);
     return out_report(out, &rep);

@@ -107,7 +107,15 @@ void out_event(void *user, const struct bht_event *ev)
         if (!text)
             return;
         clear_bar(out);
-        if (ev->step == BHT_STEP_LOGON && out->user)
+        if (ev->step == BHT_STEP_LOGON && out->user && out->new_credentials)
+            /* C115: LogonUser clones our token; the credentials go to servers unchecked */
+            fprintf(stderr,
+                    "bitsht: logging on %s with new-credentials: the token is your own (the "
+                    "helper SID BITS reports is yours), %s's credentials are used only toward "
+                    "servers, and the password is not checked now: a wrong one shows later "
+                    "as HTTP 401 or access denied\n",
+                    out->user, out->user);
+        else if (ev->step == BHT_STEP_LOGON && out->user)
             fprintf(stderr, "bitsht: logging on %s\n", out->user);
         else if (ev->step == BHT_STEP_SET_TOKEN_FLAGS && out->flags_text)
             fprintf(stderr, "bitsht: setting the helper token flags (%s)\n", out->flags_text);
@@ -254,6 +262,14 @@ static void report_json(const struct bht_report *rep, int code)
     fflush(f);
 }
 
+/* HTTP 401 or access denied while transferring: what a wrong new-credentials password
+ * gives (C115). */
+static int refused_by_a_server(const struct bht_report *rep)
+{
+    return rep->failed_step == BHT_STEP_TRANSFER &&
+           (rep->hr == BHT_BG_E_HTTP_ERROR(401) || rep->hr == E_ACCESSDENIED);
+}
+
 static void report_text(struct cli_output *out, const struct bht_report *rep)
 {
     char hrtext[64], bytes[32];
@@ -288,6 +304,10 @@ static void report_text(struct cli_output *out, const struct bht_report *rep)
     if (rep->job_created)
         fprintf(stderr, "bitsht:   job %s ended %s\n", rep->job_id[0] ? rep->job_id : "(unknown id)",
                 bht_job_state_name(rep->final_state));
+    if (out->new_credentials && refused_by_a_server(rep))
+        fprintf(stderr, "bitsht:   with --logon-type new-credentials the password is checked "
+                        "only by the server: a wrong password for %s looks exactly like this\n",
+                out->user ? out->user : "the helper");
 }
 
 int out_report(struct cli_output *out, const struct bht_report *rep)

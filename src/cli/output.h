@@ -14,6 +14,7 @@ struct cli_output {
     uint64_t last_draw_ms;
     const char *user;     /* for the logon stage line; never a password */
     const char *flags_text;
+    int new_credentials;  /* --logon-type new-credentials: the logon checks no password */
 };
 
 void out_init(struct cli_output *out, int json, int quiet);

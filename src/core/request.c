@@ -269,11 +269,19 @@ bht_hr bht_request_validate(const struct bht_request *req, struct bht_report *re
         case BHT_LOGON_NETWORK:
         case BHT_LOGON_BATCH:
         case BHT_LOGON_SERVICE:
+        case BHT_LOGON_NETWORK_CLEARTEXT:
         case BHT_LOGON_NEW_CREDENTIALS:
             break;
         default:
             return refuse(report, "unknown logon type %d", (int)req->logon_type);
         }
+        /* C113: a network logon keeps no credentials, so it can neither open an SMB source
+         * nor answer HTTP authentication: the NETWORK flag would silently do nothing */
+        if (req->logon_type == BHT_LOGON_NETWORK && (req->token_flags & BHT_TOKEN_NETWORK))
+            return refuse(report,
+                          "--logon-type network gives a token without credentials, which "
+                          "cannot do what --token-flags network asks; use network-cleartext, "
+                          "interactive, batch, service or new-credentials");
     }
     if (req->priority < -1 || req->priority > BHT_PRIORITY_LOW)
         return refuse(report, "priority must be foreground, high, normal or low");

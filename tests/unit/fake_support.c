@@ -235,12 +235,27 @@ enum bht_job_state fake_t_run(struct fake_t *t, struct bht_job *job)
     return st;
 }
 
+void fake_t_expect_error(struct fake_t *t, enum bht_error_context ctx, bht_hr code)
+{
+    struct bht_job_error e;
+
+    assert_hr(S_OK, t->b->get_error(t->w, t->job, &e));
+    assert_int_equal(e.context, ctx);
+    assert_hr(code, e.code);
+}
+
 void fake_t_set_alice_helper(struct fake_t *t, struct bht_job *job, uint32_t flags)
+{
+    fake_t_set_alice_helper_as(t, job, flags, BHT_LOGON_INTERACTIVE);
+}
+
+void fake_t_set_alice_helper_as(struct fake_t *t, struct bht_job *job, uint32_t flags,
+                                enum bht_logon_type type)
 {
     struct bht_token *tok = NULL;
 
     assert_hr(S_OK, t->b->get_token_options(t->w, job));
-    assert_hr(S_OK, t->id->logon(t->w, "CORP", "alice", "S3cret!", BHT_LOGON_INTERACTIVE, &tok));
+    assert_hr(S_OK, t->id->logon(t->w, "CORP", "alice", "S3cret!", type, &tok));
     assert_hr(S_OK, t->id->impersonate(t->w, tok));
     assert_hr(S_OK, t->b->set_helper_token(t->w, job));
     assert_hr(S_OK, t->b->set_helper_token_flags(t->w, job, flags));

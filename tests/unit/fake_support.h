@@ -66,6 +66,11 @@ void fake_t_add(struct fake_t *t, const char *remote, const char *name, char *ou
 enum bht_job_state fake_t_run(struct fake_t *t, struct bht_job *job);
 /* Logs on as CORP\alice, impersonates, sets the helper token and flags, reverts, closes. */
 void fake_t_set_alice_helper(struct fake_t *t, struct bht_job *job, uint32_t flags);
+/* The same with another logon type. */
+void fake_t_set_alice_helper_as(struct fake_t *t, struct bht_job *job, uint32_t flags,
+                                enum bht_logon_type type);
+/* t->job's error object has this context and code (asserts get_error succeeds). */
+void fake_t_expect_error(struct fake_t *t, enum bht_error_context ctx, bht_hr code);
 
 /* Files */
 long long fake_t_file_size(const char *path); /* -1 when absent */

@@ -64,15 +64,6 @@ static enum bht_job_state transfer(struct fake_t *t, const char *remote, int res
     return fake_t_run(t, t->job);
 }
 
-static void expect_error(struct fake_t *t, enum bht_error_context ctx, bht_hr code)
-{
-    struct bht_job_error e;
-
-    assert_hr(S_OK, t->b->get_error(t->w, t->job, &e));
-    assert_int_equal(e.context, ctx);
-    assert_hr(code, e.code);
-}
-
 /* C87 */
 static void get_token_options_as_the_owner_succeeds(void **state)
 {
@@ -259,7 +250,7 @@ static void flags_without_a_helper_token_fail_the_transfer_with_token_required(v
 
     assert_hr(S_OK, t->b->set_helper_token_flags(t->w, t->job, BHT_TOKEN_NETWORK));
     assert_state(BHT_JOB_ERROR, transfer(t, PUBLIC_URL, 0, local));
-    expect_error(t, BHT_ERRCTX_GENERAL_QUEUE_MANAGER, BG_E_TOKEN_REQUIRED);
+    fake_t_expect_error(t, BHT_ERRCTX_GENERAL_QUEUE_MANAGER, BG_E_TOKEN_REQUIRED);
     /* documented fix: set a token, Resume */
     fake_t_set_alice_helper(t, t->job, BHT_TOKEN_NETWORK);
     assert_hr(S_OK, t->b->resume(t->w, t->job));
@@ -275,7 +266,7 @@ static void dropped_helper_token_fails_the_transfer_and_a_new_token_resumes_it(v
 
     fake_t_set_alice_helper(t, t->job, BHT_TOKEN_LOCAL_FILE);
     assert_state(BHT_JOB_ERROR, transfer(t, "https://cdn.example/flaky", 1, local));
-    expect_error(t, BHT_ERRCTX_GENERAL_QUEUE_MANAGER, BG_E_TOKEN_REQUIRED);
+    fake_t_expect_error(t, BHT_ERRCTX_GENERAL_QUEUE_MANAGER, BG_E_TOKEN_REQUIRED);
     expect_sid(t, t->job, NULL);
     assert_hr(S_OK, t->b->get_progress(t->w, t->job, &p));
     assert_int_equal(p.bytes_transferred, 20000);
@@ -335,7 +326,7 @@ static void local_file_flag_alone_does_not_open_a_unc_source(void **state)
 
     fake_t_set_alice_helper(t, t->job, BHT_TOKEN_LOCAL_FILE);
     assert_state(BHT_JOB_ERROR, transfer(t, "\\\\fs01\\finance\\ledger.xlsx", 0, local));
-    expect_error(t, BHT_ERRCTX_REMOTE_FILE, E_ACCESSDENIED);
+    fake_t_expect_error(t, BHT_ERRCTX_REMOTE_FILE, E_ACCESSDENIED);
 }
 
 /* C101, §3.4 rule 4: HTTP authentication as the helper needs NETWORK and implicit
@@ -362,7 +353,7 @@ static void http_authentication_without_implicit_credentials_fails_with_401(void
 
     fake_t_set_alice_helper(t, t->job, BHT_TOKEN_NETWORK);
     assert_state(BHT_JOB_ERROR, transfer(t, "https://files.corp.example/q3.pdf", 0, local));
-    expect_error(t, BHT_ERRCTX_REMOTE_FILE, BHT_BG_E_HTTP_ERROR(401));
+    fake_t_expect_error(t, BHT_ERRCTX_REMOTE_FILE, BHT_BG_E_HTTP_ERROR(401));
 }
 
 /* C101: without any helper, a resource only alice may read is refused to the owner */
@@ -373,7 +364,7 @@ static void restricted_http_resource_without_helper_fails_with_401(void **state)
 
     assert_hr(S_OK, t->b->set_implicit_credentials(t->w, t->job));
     assert_state(BHT_JOB_ERROR, transfer(t, "https://files.corp.example/q3.pdf", 0, local));
-    expect_error(t, BHT_ERRCTX_REMOTE_FILE, BHT_BG_E_HTTP_ERROR(401));
+    fake_t_expect_error(t, BHT_ERRCTX_REMOTE_FILE, BHT_BG_E_HTTP_ERROR(401));
 }
 
 /* C101 + C105: a NEW_CREDENTIALS token is the owner locally and alice on the network */

@@ -108,6 +108,12 @@ unsigned bht_fake_job_count(const struct bht_fake_world *w); /* every job, final
 size_t bht_fake_log_size(const struct bht_fake_world *w);
 const char *bht_fake_log_entry(const struct bht_fake_world *w, size_t i);
 
+/* The SetCredentials pairs with implicit (NULL) credentials on job_id, in a fixed order
+ * ("server/negotiate server/ntlm proxy/negotiate proxy/ntlm", blank-separated, "" for none)
+ * into out (C114). S_OK, or BG_E_NOT_FOUND when no job of the queue has that id. */
+bht_hr bht_fake_implicit_credentials(const struct bht_fake_world *w, const char *job_id,
+                                     char *out, size_t out_size);
+
 /* Appended by the fake's issue. The call log keeps the last `entries` lines (default 1024,
  * 0 turns it off); changing the limit empties it. Long runs stay O(1) per op. */
 void bht_fake_set_log_limit(struct bht_fake_world *w, size_t entries);

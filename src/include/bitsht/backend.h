@@ -65,6 +65,9 @@ enum bht_logon_type {
     BHT_LOGON_NETWORK = 3,
     BHT_LOGON_BATCH = 4,
     BHT_LOGON_SERVICE = 5,
+    /* like NETWORK, but the token keeps the credentials, so the helper can open an SMB
+     * source or answer HTTP authentication (C113) */
+    BHT_LOGON_NETWORK_CLEARTEXT = 8,
     BHT_LOGON_NEW_CREDENTIALS = 9
 };
 
@@ -186,7 +189,8 @@ struct bht_identity_ops {
     int version; /* BHT_IDENTITY_OPS_VERSION */
     const char *name;
     /* LogonUserW(user, domain, password, type, provider chosen by type) (C103-C105).
-     * domain may be "" (local account / UPN in user). The caller wipes password after. */
+     * domain "" means a UPN in user (user@domain) or, for a bare name, a local account of
+     * this machine only (C112). The caller wipes password after. */
     bht_hr (*logon)(void *ctx, const char *domain, const char *user, const char *password,
                     enum bht_logon_type type, struct bht_token **out_token);
     /* ImpersonateLoggedOnUser on the calling thread (C106). */
