@@ -14,6 +14,7 @@ bht_add_cmocka_test(NAME unit_core_hresult SOURCES core_hresult.c LIBS bitsht_co
 bht_add_cmocka_test(NAME unit_core_backend SOURCES core_backend.c LIBS bitsht_fake bitsht_core
                     LABELS unit fake)
 bht_add_cmocka_test(NAME unit_core_rare_outcomes SOURCES core_rare_outcomes.c
+                    LIBS bht_core_test_support LABELS unit fake)
 # issue 12: proxy credentials, network logons, local accounts, on the fake and the core
 bht_add_cmocka_test(NAME unit_windows_rules SOURCES windows_rules.c
                     LIBS bht_core_test_support LABELS unit fake)
