@@ -98,7 +98,7 @@ static bht_hr do_open_job(struct bht_fake_world *w, const char *id, struct bht_j
                                                                     : E_INVALIDARG;
     }
     j = serial < w->by_serial_cap ? w->by_serial[serial] : NULL;
-    if (!j)
+    if (!j || fake_ascii_casecmp(j->id, id) != 0)
         return BG_E_NOT_FOUND; /* C08; C09: final jobs left the index */
     caller = fake_caller(w);
     if (!WINE8(w) && j->owner != caller.local && !caller.local->admin)

@@ -287,15 +287,20 @@ static bht_hr resolve_source(struct bht_fake_world *w, struct fake_job *j,
     }
 }
 
-static char *temp_name(const struct fake_job *j, size_t index)
+char *fake_temp_name(const struct fake_job *j, size_t index)
 {
     const struct fake_file *f = &j->files[index];
-    char *dir = fake_path_parent(f->local), *out;
-    size_t n;
+    char *dir = fake_path_parent(f->local), *out, hex[33];
+    size_t n, k = 0;
+    const char *p;
 
     if (!dir)
         return NULL;
-    n = strlen(dir) + 40;
+    for (p = j->id; *p && k < 32; p++) /* the GUID's 32 hex digits */
+        if (*p != '{' && *p != '}' && *p != '-')
+            hex[k++] = *p;
+    hex[k] = '\0';
+    n = strlen(dir) + 48;
     out = malloc(n);
     if (out) {
         const char *sep = fake_path_is_separator(dir[strlen(dir) - 1]) ? "" :
@@ -304,9 +309,9 @@ static char *temp_name(const struct fake_job *j, size_t index)
 #else
                                                                          "/";
 #endif
-        /* Hidden (dot) and unique per world: job serial and file index (question 16). */
-        snprintf(out, n, "%s%s.BIT%08X%04X.tmp", dir, sep, (unsigned)j->serial,
-                 (unsigned)index);
+        /* Hidden (dot), and unique across processes as BITS's are: the job's GUID and the
+         * file's index (question 16). */
+        snprintf(out, n, "%s%s.BIT%s%04X.tmp", dir, sep, hex, (unsigned)index);
     }
     free(dir);
     return out;
@@ -355,6 +360,7 @@ static void open_current(struct bht_fake_world *w, struct fake_job *j)
     uint64_t size = 0;
     bht_hr hr;
     FILE *fp;
+    int made_before;
 
     if (j->token_flags && !j->has_helper) { /* C100 */
         fail_fatal(w, j, BHT_ERRCTX_GENERAL_QUEUE_MANAGER, BG_E_TOKEN_REQUIRED, idx);
@@ -378,7 +384,8 @@ static void open_current(struct bht_fake_world *w, struct fake_job *j)
     if (size != f->bytes_total) {
         f->bytes_done = 0; /* a different size is a different file: start over */
     }
-    if (!f->temp && !(f->temp = temp_name(j, j->current))) {
+    made_before = f->temp != NULL;
+    if (!f->temp && !(f->temp = fake_temp_name(j, j->current))) {
         fail_fatal(w, j, BHT_ERRCTX_LOCAL_FILE, E_OUTOFMEMORY, idx);
         return;
     }
@@ -388,11 +395,16 @@ static void open_current(struct bht_fake_world *w, struct fake_job *j)
         uint64_t bytes, ms;
         enum bht_error_context ignored;
         f->bytes_done = 0;
-        fp = fopen(f->temp, "wb");
-        if (!fp) {
-            /* creating a file: ENOENT means the folder is gone */
-            hr = errno == ENOENT ? BHT_E_PATH_NOT_FOUND : fake_fs_hr_from_errno(errno);
-            fail_fatal(w, j, BHT_ERRCTX_LOCAL_FILE, hr, idx);
+        /* Start over in a file only this job makes: an earlier attempt's temporary is
+         * unlinked (a link put in its place goes, its target stays), and the name is
+         * created exclusively, so nothing planted there is ever written through. */
+        if (made_before)
+            fake_fs_remove(f->temp);
+        hr = fake_fs_create_new(f->temp, &fp);
+        if (hr != S_OK) {
+            /* creating a file: "not found" means the folder is gone */
+            fail_fatal(w, j, BHT_ERRCTX_LOCAL_FILE,
+                       hr == BHT_E_FILE_NOT_FOUND ? BHT_E_PATH_NOT_FOUND : hr, idx);
             return;
         }
         /* An instantaneous whole-file step: write the bytes through this handle now (one
@@ -446,10 +458,12 @@ static bht_hr copy_bytes(const struct fake_file *f, const struct fake_resource *
         }
     }
     if (!out) {
-        own_out = out = fopen(f->temp, "r+b");
-        if (!out || fseek(out, (long)off, SEEK_SET) != 0) {
+        hr = fake_fs_open_own(f->temp, &own_out); /* a link in its place is refused */
+        out = own_out;
+        if (hr != S_OK || fseek(out, (long)off, SEEK_SET) != 0) {
             *ctx = BHT_ERRCTX_LOCAL_FILE;
-            hr = out ? E_FAIL : fake_fs_hr_from_errno(errno);
+            if (hr == S_OK)
+                hr = E_FAIL;
             goto out;
         }
     }

@@ -179,6 +179,7 @@ struct bht_fake_world {
 
     uint64_t now_ms;
     uint32_t next_serial;
+    uint64_t id_tag;              /* in every job GUID this world makes (fake_jobs.c) */
     struct fake_job **by_serial;  /* open_job's index: serial -> job in the queue, or NULL */
     size_t by_serial_cap;
     struct fake_job *q_head, *q_tail;
@@ -214,6 +215,7 @@ struct fake_identity fake_caller(struct bht_fake_world *w); /* top of stack, or 
 struct fake_resource *fake_find_resource(const struct bht_fake_world *w, const char *remote);
 const struct fake_folder *fake_find_folder(const struct bht_fake_world *w, const char *dir);
 char *fake_strdup(const char *s);
+int fake_ascii_casecmp(const char *a, const char *b); /* names and GUIDs: no case */
 /* Faults and the log: every op starts with fake_enter (S_OK or the injected HRESULT)
  * and ends with fake_leave, which logs "op args -> RESULT" and returns hr. */
 bht_hr fake_enter(struct bht_fake_world *w, enum bht_fake_op op);
@@ -241,7 +243,7 @@ void fake_job_leave_queue(struct bht_fake_world *w, struct fake_job *j);
 void fake_queue_insert(struct bht_fake_world *w, struct fake_job *j);
 struct fake_job *fake_job_alloc(struct bht_fake_world *w, uint32_t serial);
 void fake_job_free(struct fake_job *j);
-void fake_job_format_id(uint32_t serial, char *out);
+void fake_job_format_id(uint32_t serial, uint64_t tag, char *out);
 int fake_job_parse_id(const char *id, uint32_t *out_serial);
 bht_hr fake_job_add_file_record(struct fake_job *j, const char *remote, const char *local);
 void fake_sweep_final_jobs(struct bht_fake_world *w); /* wine8: on Resume (C09, C11) */
@@ -264,6 +266,10 @@ struct fake_user *fake_destination_writer(const struct fake_job *j);
 bht_hr fake_check_destination(struct bht_fake_world *w, const struct fake_user *writer,
                               const char *local, int check_disk);
 void fake_pattern_fill(uint64_t offset, unsigned char *buf, size_t n);
+/* The hidden temporary of file index: ".BIT<GUID's 32 hex digits><index:4 hex>.tmp" in the
+ * destination's folder (newly allocated, or NULL). The only temporaries the fake makes,
+ * writes or deletes. */
+char *fake_temp_name(const struct fake_job *j, size_t index);
 
 /* fake_state.c: parses a state file's text (n bytes, NUL-terminated, modified in place)
  * and installs the queue; name is used in errors. The fuzz target calls it directly. */
@@ -294,5 +300,18 @@ bht_hr fake_fs_replace(const char *from, const char *to);   /* rename over an ex
 bht_hr fake_fs_remove(const char *path);                    /* S_OK also when it is absent */
 int fake_fs_exists(const char *path);
 bht_hr fake_fs_hr_from_errno(int err);
+int fake_fs_is_regular_no_link(const char *path); /* lstat: a regular file, not a link */
+/* A new file opened for writing: O_CREAT|O_EXCL|O_NOFOLLOW (MinGW: _O_EXCL, which
+ * refuses links too). An existing name, link or not, fails (ERROR_ALREADY_EXISTS). */
+bht_hr fake_fs_create_new(const char *path, FILE **out);
+/* A file the fake made, reopened for update; a link in its place is refused. */
+bht_hr fake_fs_open_own(const char *path, FILE **out);
+/* rename over an existing file in one step (readers never see it missing). */
+bht_hr fake_fs_replace_atomic(const char *from, const char *to);
+/* The lock file beside a shared state file, and its exclusive lock (fake_state.c). */
+bht_hr fake_fs_lock_open(const char *path, int *out_fd);
+bht_hr fake_fs_lock(int fd, int wait); /* S_FALSE: !wait and another process holds it */
+void fake_fs_lock_close(int fd);
+uint64_t fake_fs_random64(void); /* different in every process */
 
 #endif

@@ -10,25 +10,26 @@
 
 #include "fake_internal.h"
 
-/* Constant tail; the first group carries the serial, so ids are unique per world and the
- * same in every run (reproducible tests). Version nibble 4, variant 8..b. */
-#define ID_FORMAT "{%08X-FA4E-4B17-9B17-0000B175B175}"
-#define ID_TAIL "-FA4E-4B17-9B17-0000B175B175}"
+/* The first group carries the serial (open_job's index), the second and last the world's
+ * 64-bit id tag: random per world, so two processes never make the same GUID (the
+ * temporary names derive from it, as BITS's do), or fixed by
+ * bht_fake_world_set_id_tag for reproducible tests. Version nibble 4, variant 9. */
+#define ID_FORMAT "{%08X-%04X-4B17-9B17-%04X%08lX}"
+#define ID_MIDDLE "-4B17-9B17-"
 
-void fake_job_format_id(uint32_t serial, char *out)
+void fake_job_format_id(uint32_t serial, uint64_t tag, char *out)
 {
-    snprintf(out, BHT_JOB_ID_SIZE, ID_FORMAT, (unsigned)serial);
+    snprintf(out, BHT_JOB_ID_SIZE, ID_FORMAT, (unsigned)serial, (unsigned)(tag >> 48),
+             (unsigned)((tag >> 32) & 0xFFFFu), (unsigned long)(tag & 0xFFFFFFFFu));
 }
 
-int fake_job_parse_id(const char *id, uint32_t *out_serial)
+static int hex_digits(const char *s, size_t n, uint32_t *out)
 {
     uint32_t v = 0;
-    int i;
+    size_t i;
 
-    if (!id || id[0] != '{' || strlen(id) != BHT_JOB_ID_SIZE - 1)
-        return 0;
-    for (i = 1; i <= 8; i++) {
-        char c = id[i];
+    for (i = 0; i < n; i++) {
+        char c = s[i];
         unsigned d;
         if (c >= '0' && c <= '9')
             d = (unsigned)(c - '0');
@@ -40,16 +41,31 @@ int fake_job_parse_id(const char *id, uint32_t *out_serial)
             return 0;
         v = (v << 4) | d;
     }
-    for (i = 0; ID_TAIL[i]; i++) {
-        char a = id[9 + i], b = ID_TAIL[i];
+    if (out)
+        *out = v;
+    return 1;
+}
+
+/* {SSSSSSSS-TTTT-4B17-9B17-TTTTTTTTTTTT}, any case: positions 1, 10, 25 and 33 hold hex. */
+int fake_job_parse_id(const char *id, uint32_t *out_serial)
+{
+    uint32_t serial;
+    int i;
+
+    if (!id || strlen(id) != BHT_JOB_ID_SIZE - 1 || id[0] != '{' || id[9] != '-' ||
+        id[37] != '}')
+        return 0;
+    if (!hex_digits(id + 1, 8, &serial) || !hex_digits(id + 10, 4, NULL) ||
+        !hex_digits(id + 25, 8, NULL) || !hex_digits(id + 33, 4, NULL) || serial == 0)
+        return 0;
+    for (i = 0; ID_MIDDLE[i]; i++) {
+        char a = id[14 + i], b = ID_MIDDLE[i];
         if (a >= 'a' && a <= 'f')
             a = (char)(a - 'a' + 'A'); /* GUID strings compare without case */
         if (a != b)
             return 0;
     }
-    if (v == 0)
-        return 0;
-    *out_serial = v;
+    *out_serial = serial;
     return 1;
 }
 
@@ -60,7 +76,7 @@ struct fake_job *fake_job_alloc(struct bht_fake_world *w, uint32_t serial)
     if (!j)
         return NULL;
     j->serial = serial;
-    fake_job_format_id(serial, j->id);
+    fake_job_format_id(serial, w->id_tag, j->id);
     j->state = BHT_JOB_SUSPENDED;
     j->priority = BHT_PRIORITY_NORMAL;
     j->notify_flags = BHT_NOTIFY_JOB_TRANSFERRED | BHT_NOTIFY_JOB_ERROR; /* C01, C74 */

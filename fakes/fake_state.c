@@ -105,11 +105,14 @@ bht_hr bht_fake_state_save(struct bht_fake_world *w, const char *path, char *err
     if (!tmp)
         return E_OUTOFMEMORY;
     snprintf(tmp, n, "%s.tmp", path); /* same directory: the rename stays on one volume */
-    fp = fopen(tmp, "wb");
-    if (!fp) {
-        hr = fake_fs_hr_from_errno(errno);
+    /* Whatever is at PATH.tmp (a crashed save's file, a planted link) is unlinked, never
+     * written through; the new file is created exclusively. Savers sharing PATH hold
+     * its lock (bht_fake_state_lock), so no other bitsht is writing PATH.tmp now. */
+    fake_fs_remove(tmp);
+    hr = fake_fs_create_new(tmp, &fp);
+    if (hr != S_OK) {
         if (err && err_size)
-            snprintf(err, err_size, "%s: cannot write (%s)", tmp, strerror(errno));
+            snprintf(err, err_size, "%s: cannot write (%s)", tmp, bht_hr_message(hr));
         free(tmp);
         return hr;
     }
@@ -130,13 +133,67 @@ bht_hr bht_fake_state_save(struct bht_fake_world *w, const char *path, char *err
         hr = E_FAIL;
         if (err && err_size)
             snprintf(err, err_size, "%s: write failed", tmp);
-    } else if ((hr = fake_fs_replace(tmp, path)) != S_OK) {
+    } else if ((hr = fake_fs_replace_atomic(tmp, path)) != S_OK) {
         remove(tmp);
         if (err && err_size)
             snprintf(err, err_size, "%s: cannot replace the state file", path);
     }
     free(tmp);
     return hr;
+}
+
+/* ---- the lock that makes load-modify-save one step across processes ---- */
+
+struct bht_fake_state_lock {
+    int fd;
+};
+
+bht_hr bht_fake_state_lock(const char *path, int wait, struct bht_fake_state_lock **out,
+                           char *err, size_t err_size)
+{
+    struct bht_fake_state_lock *lock;
+    size_t n;
+    char *name;
+    bht_hr hr;
+
+    if (err && err_size)
+        err[0] = '\0';
+    if (!path || !out)
+        return E_INVALIDARG;
+    *out = NULL;
+    n = strlen(path) + 6;
+    name = malloc(n);
+    lock = malloc(sizeof *lock);
+    if (!name || !lock) {
+        free(name);
+        free(lock);
+        return E_OUTOFMEMORY;
+    }
+    snprintf(name, n, "%s.lock", path); /* beside PATH, which a save replaces */
+    hr = fake_fs_lock_open(name, &lock->fd);
+    if (hr == S_OK) {
+        hr = fake_fs_lock(lock->fd, wait);
+        if (hr != S_OK)
+            fake_fs_lock_close(lock->fd);
+    }
+    if (hr == S_OK) {
+        *out = lock;
+    } else {
+        if (BHT_FAILED(hr) && err && err_size)
+            snprintf(err, err_size, "%s: cannot lock the state file (%s)", name,
+                     bht_hr_message(hr));
+        free(lock);
+    }
+    free(name);
+    return hr;
+}
+
+void bht_fake_state_unlock(struct bht_fake_state_lock *lock)
+{
+    if (!lock)
+        return;
+    fake_fs_lock_close(lock->fd);
+    free(lock);
 }
 
 /* ---- reading ---- */
@@ -306,6 +363,26 @@ static bht_hr read_file_line(struct reader *r, char **f, int n, struct fake_file
     return S_OK;
 }
 
+/* Cancel and Complete delete and rename the temporary, so a state file may name only
+ * the one the fake itself would make for this job and file, beside a full local path. */
+static bht_hr check_file_names(struct reader *r, const struct fake_job *j, size_t index)
+{
+    const struct fake_file *f = &j->files[index];
+    char *expected;
+    int same;
+
+    if (!fake_path_is_absolute(f->local))
+        return bad(r, "the local name is not a full path");
+    if (!f->temp)
+        return S_OK;
+    expected = fake_temp_name(j, index);
+    if (!expected)
+        return bad(r, "out of memory");
+    same = strcmp(expected, f->temp) == 0;
+    free(expected);
+    return same ? S_OK : bad(r, "a temporary name the fake never makes");
+}
+
 struct loaded {
     struct fake_job **v;
     size_t n;
@@ -372,6 +449,7 @@ static bht_hr read_job_line(struct reader *r, char **f, int n, const struct load
     j = fake_job_alloc(r->w, serial);
     if (!j)
         return bad(r, "out of memory");
+    memcpy(j->id, f[1], BHT_JOB_ID_SIZE); /* made by whichever process created the job */
     if (!get_str(f[20], &j->display_name) || !j->display_name) {
         fake_job_free(j);
         return bad(r, "bad display name");
@@ -448,6 +526,8 @@ static bht_hr parse_state(struct reader *r, char *text, struct loaded *ld)
             if ((hr = read_file_line(r, f, n, &cur->files[cur->n_files])) != S_OK)
                 return hr;
             cur->n_files++;
+            if ((hr = check_file_names(r, cur, cur->n_files - 1)) != S_OK)
+                return hr;
             continue;
         }
         if (n == 2 && !strcmp(f[0], "end")) {

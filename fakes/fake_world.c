@@ -25,7 +25,7 @@ char *fake_strdup(const char *s)
     return p;
 }
 
-static int ascii_casecmp(const char *a, const char *b)
+int fake_ascii_casecmp(const char *a, const char *b)
 {
     for (;; a++, b++) {
         int ca = (unsigned char)*a, cb = (unsigned char)*b;
@@ -55,6 +55,7 @@ struct bht_fake_world *bht_fake_world_new(void)
     w->no_progress_timeout_ms = 1209600ull * 1000u;   /* §2.4 NoProgressTimeout, 14 days */
     w->epoch_unix_s = FAKE_DEFAULT_EPOCH_UNIX_S;
     w->next_serial = 1;
+    w->id_tag = fake_fs_random64();
     w->log_limit = FAKE_LOG_DEFAULT_LIMIT;
     return w;
 }
@@ -117,6 +118,11 @@ void bht_fake_world_free(struct bht_fake_world *w)
     free(w);
 }
 
+void bht_fake_world_set_id_tag(struct bht_fake_world *w, uint64_t tag)
+{
+    w->id_tag = tag;
+}
+
 void bht_fake_backend(struct bht_fake_world *w, struct bht_backend *out)
 {
     out->bits = &bht_fake_bits_ops;
@@ -155,8 +161,8 @@ struct fake_user *fake_find_user2(const struct bht_fake_world *w, const char *do
 
     /* Windows compares account names without regard to case. */
     for (i = 0; i < w->users.n; i++)
-        if (!ascii_casecmp(w->users.v[i]->domain, domain) &&
-            !ascii_casecmp(w->users.v[i]->name, name))
+        if (!fake_ascii_casecmp(w->users.v[i]->domain, domain) &&
+            !fake_ascii_casecmp(w->users.v[i]->name, name))
             return w->users.v[i];
     return NULL;
 }

@@ -149,6 +149,7 @@ void fake_t_world(struct fake_t *t, const char *extra)
     bht_fake_world_free(t->w);
     t->w = bht_fake_world_new();
     assert_non_null(t->w);
+    bht_fake_world_set_id_tag(t->w, BHT_FAKE_FIXED_ID_TAG); /* the same ids in every run */
     snprintf(text, n, "%sfolder %s writable-by=CORP\\alice\n%s%s", FAKE_T_STANDARD_WORLD,
              t->restricted, extra && strstr(extra, "option owner=") ? "" : "option owner=CORP\\bob\n",
              extra ? extra : "");

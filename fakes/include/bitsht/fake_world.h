@@ -62,6 +62,11 @@ extern const struct bht_identity_ops bht_fake_identity_ops;
 
 struct bht_fake_world *bht_fake_world_new(void); /* empty world, profile windows */
 void bht_fake_world_free(struct bht_fake_world *w);
+/* Job GUIDs are {serial-tag} with a random 64-bit tag per world, so no two processes
+ * make the same one; a test that wants the same ids in every run fixes the tag
+ * (BHT_FAKE_FIXED_ID_TAG gives {00000001-FA4E-4B17-9B17-0000B175B175} for job 1). */
+#define BHT_FAKE_FIXED_ID_TAG 0xFA4E0000B175B175ull
+void bht_fake_world_set_id_tag(struct bht_fake_world *w, uint64_t tag);
 /* Fills out with both ops structs, ctx = w. */
 void bht_fake_backend(struct bht_fake_world *w, struct bht_backend *out);
 
@@ -81,6 +86,15 @@ bht_hr bht_fake_state_load(struct bht_fake_world *w, const char *path, char *err
                            size_t err_size);
 bht_hr bht_fake_state_save(struct bht_fake_world *w, const char *path, char *err,
                            size_t err_size);
+/* Processes that share a state file and change it hold its lock from load to save, so
+ * none loses another's jobs and serials (job ids) stay unique: PATH.lock, created beside
+ * it (never through a link). wait: block until the lock is free; without, S_FALSE says
+ * another process holds it. Readers that never save need no lock: saves replace PATH
+ * in one step. Failures: "PATH.lock: cannot lock the state file (why)" in err. */
+struct bht_fake_state_lock;
+bht_hr bht_fake_state_lock(const char *path, int wait, struct bht_fake_state_lock **out,
+                           char *err, size_t err_size);
+void bht_fake_state_unlock(struct bht_fake_state_lock *lock); /* NULL is fine */
 
 /* Virtual clock, milliseconds since the world's epoch. */
 uint64_t bht_fake_now_ms(const struct bht_fake_world *w);
