@@ -17,6 +17,14 @@
 #define DEFAULT_BACKEND "fake"
 #endif
 
+/* Commands that only read the queue never write the state file (nor need its folder
+ * to be writable): saves replace it in one step, so they read a whole snapshot. */
+static int command_is_read_only(const struct cli_options *o)
+{
+    return o->command == CLI_LIST || o->command == CLI_TOKEN_SID ||
+           (o->command == CLI_TOKEN_FLAGS && !o->token_flags_given);
+}
+
 static bht_hr open_fake(const struct cli_options *o, struct cli_backend *out, char *err,
                         size_t err_size)
 {
@@ -33,14 +41,29 @@ static bht_hr open_fake(const struct cli_options *o, struct cli_backend *out, ch
             goto fail;
     }
     if (o->fake_state) {
+        if (!command_is_read_only(o)) {
+            /* Load-modify-save as one step: another bitsht on this queue waits. */
+            hr = bht_fake_state_lock(o->fake_state, 0, &out->state_lock, err, err_size);
+            if (hr == S_FALSE) {
+                if (!o->quiet)
+                    fprintf(stderr, "bitsht: waiting for another bitsht that uses %s\n",
+                            o->fake_state);
+                hr = bht_fake_state_lock(o->fake_state, 1, &out->state_lock, err, err_size);
+            }
+            if (BHT_FAILED(hr))
+                goto fail;
+            out->state_path = o->fake_state;
+        }
         hr = bht_fake_state_load(out->world, o->fake_state, err, err_size);
         if (BHT_FAILED(hr))
             goto fail;
-        out->state_path = o->fake_state;
     }
     bht_fake_backend(out->world, &out->be);
     return S_OK;
 fail:
+    bht_fake_state_unlock(out->state_lock);
+    out->state_lock = NULL;
+    out->state_path = NULL;
     bht_fake_world_free(out->world);
     out->world = NULL;
     return E_INVALIDARG; /* a bad world or state file is bad input: exit 2 */
@@ -86,13 +109,26 @@ bht_hr cli_backend_open(const struct cli_options *o, struct cli_backend *out, ch
     return E_INVALIDARG;
 }
 
+bht_hr cli_backend_save(struct cli_backend *b, char *err, size_t err_size)
+{
+    if (b->state_saved)
+        return b->save_hr;
+    b->state_saved = 1;
+    b->save_hr = S_OK;
+    if (b->world && b->state_path)
+        b->save_hr = bht_fake_state_save(b->world, b->state_path, err, err_size);
+    return b->save_hr;
+}
+
 bht_hr cli_backend_close(struct cli_backend *b, char *err, size_t err_size)
 {
     bht_hr hr = S_OK;
 
     if (b->world) {
-        if (b->state_path)
-            hr = bht_fake_state_save(b->world, b->state_path, err, err_size);
+        if (!b->state_saved)
+            hr = cli_backend_save(b, err, err_size);
+        bht_fake_state_unlock(b->state_lock);
+        b->state_lock = NULL;
         bht_fake_world_free(b->world);
         b->world = NULL;
     }

@@ -36,6 +36,30 @@ static int call_failed(struct cli_output *out, bht_hr hr, const char *what)
     return out_error(out, cmd_exit_code_for(hr), hr, msg);
 }
 
+/* The fake's queue is saved before the report is printed, so a failed save is told once,
+ * in the report, and its exit code and JSON agree (issue 13 item 8). */
+static void note_failed_save(struct cli_backend *b, struct bht_report *rep)
+{
+    char err[400], hrtext[64];
+    bht_hr hr = cli_backend_save(b, err, sizeof err);
+    size_t n;
+
+    if (BHT_SUCCEEDED(hr))
+        return;
+    if (rep->outcome == BHT_OUTCOME_SUCCESS) {
+        rep->outcome = BHT_OUTCOME_TRANSFER_FAILED;
+        rep->failed_step = BHT_STEP_DONE;
+        rep->hr = hr;
+        snprintf(rep->detail, sizeof rep->detail,
+                 "every file is in place, but the fake queue could not be saved: %s", err);
+        return;
+    }
+    n = strlen(rep->detail);
+    snprintf(rep->detail + n, sizeof rep->detail - n,
+             "; and the fake queue could not be saved: %s (%s)", err,
+             bht_hr_format(hr, hrtext, sizeof hrtext));
+}
+
 int cmd_transfer(struct cli_options *o, struct cli_backend *b, struct cli_output *out,
                  char *password)
 {
@@ -67,6 +91,7 @@ int cmd_transfer(struct cli_options *o, struct cli_backend *b, struct cli_output
     out->new_credentials = !o->no_helper_token && o->logon_type == BHT_LOGON_NEW_CREDENTIALS;
 
     bht_run_transfer(&b->be, &req, &rep);
+    note_failed_save(b, &rep);
     return out_report(out, &rep);
 }
 

@@ -838,3 +838,106 @@ def test_echoed_input_never_drives_the_terminal(cli, tmp_path):
     assert "\x1b" not in proc.stderr and "\x07" not in proc.stderr
     assert ("bitsht: error: file 1: remote name contains a control character: "
             "'https://cdn.example/?]0;owned?' (step validate)\n") in proc.stderr
+
+
+# ---- issue 13: the state file shared by processes ----------------------------------------
+
+BROKEN_CANCEL = "fault cancel call=1 hr=0x80004005 persistent"  # leaves the job queued
+
+
+def _leave_a_job(cli, world, state, dest):
+    """A transfer whose Cancel fails: its job stays in the queue of state (exit 4)."""
+    return subprocess.Popen([*cli.command, "transfer", "--fake-world", str(world),
+                             "--fake-state", str(state), "--json", "--no-helper-token",
+                             "--timeout", "1", "https://cdn.example/stuck", str(dest)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _list(cli, world, state):
+    return subprocess.run([*cli.command, "list", "--fake-world", str(world), "--fake-state",
+                           str(state), "--json"], capture_output=True, text=True, timeout=60)
+
+
+def test_concurrent_runs_sharing_a_state_file_lose_no_job(cli, tmp_path):
+    """Item 7: eight transfers at once on one --fake-state each leave a job; all eight are
+    in the queue afterwards, with eight different ids, and every `list` run meanwhile
+    succeeds. (Before: saves overwrote each other, ids repeated, lists failed with
+    'cannot replace the state file'.)"""
+    world = cli.world(BROKEN_CANCEL)
+    state = tmp_path / "q.state"
+    runs = [_leave_a_job(cli, world, state, tmp_path / f"out{i}") for i in range(8)]
+    lists = [_list(cli, world, state) for _ in range(10)]
+    reports = []
+    for p in runs:
+        out, err = p.communicate(timeout=60)
+        assert p.returncode == 4, err
+        reports.append(json.loads(out))
+    for proc in lists:
+        assert proc.returncode == 0, proc.stderr
+        json.loads(proc.stdout)
+    ids = {r["job_id"] for r in reports}
+    assert len(ids) == 8 and all(r["job_left_in_queue"] for r in reports)
+    listed = {j["id"] for j in json.loads(_list(cli, world, state).stdout)["jobs"]}
+    assert listed == ids
+
+
+def test_read_only_commands_never_write_the_state_file(cli, tmp_path):
+    """Item 8: list, token-sid and token-flags without flags only read: the state file is
+    the same file afterwards and nothing is created beside it."""
+    world = cli.world(BROKEN_CANCEL)
+    folder = tmp_path / "queue"
+    folder.mkdir()
+    state = folder / "q.state"
+    p = _leave_a_job(cli, world, state, tmp_path / "out")
+    out, _ = p.communicate(timeout=60)
+    job = json.loads(out)["job_id"]
+    before = (os.stat(state).st_ino, os.stat(state).st_mtime_ns, sorted(os.listdir(folder)))
+    for args in (("list",), ("token-sid", job), ("token-flags", job)):
+        proc = cli.run(*args, "--fake-world", world, "--fake-state", state)
+        assert proc.returncode in (0, 3), proc.stderr  # token-sid: no helper on this job
+    assert (os.stat(state).st_ino, os.stat(state).st_mtime_ns,
+            sorted(os.listdir(folder))) == before
+
+
+def test_a_state_folder_nobody_may_write_stops_a_transfer_before_any_job(cli, shared_dir):
+    """Item 8: a changing command must lock (and later save) the state file: a folder the
+    user may not write gives exit 2 before any job, instead of exit 1 after a delivered
+    file; list still reads it."""
+    command = _as_nobody(cli)
+    world = os.path.join(shared_dir, "t.world")
+    with open(world, "w") as f:
+        f.write("resource https://cdn.example/public.bin size=3000\n")
+    folder = os.path.join(shared_dir, "queue")
+    os.mkdir(folder)  # root's, 0755: nobody may not create files in it
+    state = os.path.join(folder, "q.state")
+    with open(state, "w") as f:
+        f.write("bitsht-fake-state 1\nclock 0\nnext-serial 1\nend 0\n")
+    dest = os.path.join(shared_dir, "out.bin")
+    proc = subprocess.run([*command, "transfer", "--fake-world", world, "--fake-state", state,
+                           "--json", "--no-helper-token", "https://cdn.example/public.bin",
+                           dest], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    rep = json.loads(proc.stdout)
+    assert rep["exit_code"] == 2 and "cannot lock the state file" in rep["detail"], rep
+    assert not os.path.exists(dest)
+    proc = subprocess.run([*command, "list", "--fake-world", world, "--fake-state", state],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_a_failed_save_is_reported_once_and_the_json_agrees(cli, tmp_path):
+    """Item 8: the queue is saved before the report is printed: a save that fails turns a
+    delivered transfer into exit 1, and the JSON says exit_code 1 and why, once."""
+    world = cli.world()
+    state = tmp_path / "q.state"
+    (tmp_path / "q.state.tmp").mkdir()  # the save's temporary cannot be made
+    (tmp_path / "q.state.tmp" / "x").write_text("")
+    dest = tmp_path / "out.bin"
+    proc = cli.run("transfer", "--fake-world", world, "--fake-state", state, "--json",
+                   "--no-helper-token", "https://cdn.example/public.bin", dest)
+    assert proc.returncode == 1, proc.stderr
+    rep = json.loads(proc.stdout)
+    assert rep["exit_code"] == 1 and rep["outcome"] == "transfer_failed"
+    assert "every file is in place, but the fake queue could not be saved" in rep["detail"]
+    assert dest.stat().st_size == 3000
+    assert "could not save" not in proc.stderr  # not a second time

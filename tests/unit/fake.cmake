@@ -5,7 +5,8 @@ target_link_libraries(bht_fake_test_support PUBLIC bitsht_fake bitsht_core bht_c
 target_compile_definitions(bht_fake_test_support PUBLIC
   FAKE_T_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 
-foreach(subject manager transfer tokens identity wine8 world_file state_file faults properties)
+foreach(subject manager transfer tokens identity wine8 world_file state_file faults properties
+        files)
   bht_add_cmocka_test(NAME unit_fake_${subject}
                       SOURCES "${CMAKE_CURRENT_LIST_DIR}/fake_${subject}.c"
                       LIBS bht_fake_test_support bitsht_fake bitsht_core LABELS unit fake)
