@@ -85,12 +85,22 @@ static void write_job(FILE *fp, const struct fake_job *j)
     }
 }
 
+/* PATH + suffix, newly allocated (NULL when out of memory). */
+static char *path_with_suffix(const char *path, const char *suffix)
+{
+    size_t n = strlen(path) + strlen(suffix) + 1;
+    char *out = malloc(n);
+
+    if (out)
+        snprintf(out, n, "%s%s", path, suffix);
+    return out;
+}
+
 bht_hr bht_fake_state_save(struct bht_fake_world *w, const char *path, char *err,
                            size_t err_size)
 {
     const struct fake_job *j;
     unsigned jobs = 0;
-    size_t n;
     char *tmp;
     FILE *fp;
     bht_hr hr = S_OK;
@@ -100,11 +110,9 @@ bht_hr bht_fake_state_save(struct bht_fake_world *w, const char *path, char *err
         err[0] = '\0';
     if (!w || !path)
         return E_INVALIDARG;
-    n = strlen(path) + 8;
-    tmp = malloc(n);
+    tmp = path_with_suffix(path, ".tmp"); /* same directory: the rename stays on one volume */
     if (!tmp)
         return E_OUTOFMEMORY;
-    snprintf(tmp, n, "%s.tmp", path); /* same directory: the rename stays on one volume */
     /* Whatever is at PATH.tmp (a crashed save's file, a planted link) is unlinked, never
      * written through; the new file is created exclusively. Savers sharing PATH hold
      * its lock (bht_fake_state_lock), so no other bitsht is writing PATH.tmp now. */
@@ -152,7 +160,6 @@ bht_hr bht_fake_state_lock(const char *path, int wait, struct bht_fake_state_loc
                            char *err, size_t err_size)
 {
     struct bht_fake_state_lock *lock;
-    size_t n;
     char *name;
     bht_hr hr;
 
@@ -161,15 +168,13 @@ bht_hr bht_fake_state_lock(const char *path, int wait, struct bht_fake_state_loc
     if (!path || !out)
         return E_INVALIDARG;
     *out = NULL;
-    n = strlen(path) + 6;
-    name = malloc(n);
+    name = path_with_suffix(path, ".lock"); /* beside PATH, which a save replaces */
     lock = malloc(sizeof *lock);
     if (!name || !lock) {
         free(name);
         free(lock);
         return E_OUTOFMEMORY;
     }
-    snprintf(name, n, "%s.lock", path); /* beside PATH, which a save replaces */
     hr = fake_fs_lock_open(name, &lock->fd);
     if (hr == S_OK) {
         hr = fake_fs_lock(lock->fd, wait);
