@@ -92,15 +92,26 @@ unsigned comfake_live_objects(void)
 
 void comfake_objects_free_all(void)
 {
-    struct comfake_obj *o = comfake_server.objects, *next;
+    struct comfake_obj **link = &comfake_server.objects, *o;
 
-    for (; o; o = next) {
-        next = o->next;
-        if (!o->dead && o->destroy)
-            o->destroy(o); /* a leak the audit already reported */
+    while ((o = *link)) {
+        if (!o->dead && !o->destroy) {
+            /* the manager and class factory do not depend on a world: a client keeps them
+             * across a reset (the conformance suite does) */
+            link = &o->next;
+            continue;
+        }
+        if (!o->dead) {
+            /* a leak the audit has reported: its world goes, so it becomes a released
+             * object (calls through it are misuse, not a crash) until the next reset */
+            o->destroy(o);
+            o->dead = 1;
+            link = &o->next;
+            continue;
+        }
+        *link = o->next;
         free(o);
     }
-    comfake_server.objects = NULL;
 }
 
 /* ---- CoTaskMem: an IMallocSpy that notices frees of the blocks we handed out ---- */

@@ -11,6 +11,10 @@
 #include <stdlib.h>
 
 #define WORKER_TICK_MS 10u
+/* At most this much real time per step: when a client that does not pump holds the worker
+ * in a notification call, the clock slows down instead of jumping ahead when it returns
+ * (a jump would finish a whole transfer between two of the client's polls). */
+#define MAX_STEP_MS 50u
 
 /* Under the lock: moves the clock to now. Only the worker (and a change of speed) moves
  * it, so a state change and the notification it owes are decided in one locked step, as
@@ -21,6 +25,8 @@ void comfake_clock_catch_up(void)
     ULONGLONG real = now - comfake_server.last_tick;
 
     comfake_server.last_tick = now;
+    if (real > MAX_STEP_MS)
+        real = MAX_STEP_MS;
     if (comfake_server.clock_speed && real && comfake_server.world)
         bht_fake_advance(comfake_server.world, (uint64_t)real * comfake_server.clock_speed);
 }

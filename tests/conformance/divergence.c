@@ -20,14 +20,17 @@ static int backend_matches(const char *listed, const char *backend_id)
 
     if (!strcmp(listed, backend_id))
         return 1;
-    /* "wine8" covers both fake-wine8 and com-wine8: they must agree (divergences.h). */
-    dash = strchr(backend_id, '-');
+    /* "wine8" covers fake-wine8, com-wine8 and com-fake-wine8: they must agree
+     * (divergences.h); the platform is what follows the last dash. */
+    dash = strrchr(backend_id, '-');
     if (!dash)
         return 0;
-    /* ... and "com" covers com-wine8 and com-windows: a difference of our COM backend. */
-    return !strcmp(listed, dash + 1) ||
-           (strlen(listed) == (size_t)(dash - backend_id) &&
-            !strncmp(listed, backend_id, (size_t)(dash - backend_id)));
+    if (!strcmp(listed, dash + 1))
+        return 1;
+    /* ... and "com" covers every com-* run: a difference of our COM backend. */
+    dash = strchr(backend_id, '-');
+    return strlen(listed) == (size_t)(dash - backend_id) &&
+           !strncmp(listed, backend_id, (size_t)(dash - backend_id));
 }
 
 const struct bht_divergence *conf_find_divergence(const char *check, const char *backend_id)

@@ -8,9 +8,13 @@
  *   fake-wine8    the fake, profile wine8: must agree with com-wine8
  *   com-wine8     the COM backend on Wine 8's BITS (qmgr), detected via wine_get_version
  *   com-windows   the COM backend on real Windows (GitHub windows-2022 runner)
- * A backend field "wine8" matches fake-wine8 and com-wine8: the fake's Wine profile and
+ *   com-fake-windows  the COM backend over the COM fake (bitsht_fakebits.dll, fakes/com),
+ *                     profile windows: must pass everything (only a property of COM itself
+ *                     could be listed, with its reason; none is)
+ *   com-fake-wine8    the same over the COM fake's wine8 profile: "wine8" entries apply
+ * A backend field "wine8" matches fake-wine8, com-wine8 and com-fake-wine8: the fake's Wine profile and
  * real Wine must show the same differences, so one entry covers both. "com" matches
- * com-wine8 and com-windows: a property of our COM backend, not of a BITS.
+ * every com-* run: a property of our COM backend, not of a BITS.
  * An entry for com-wine8 alone is a Wine behaviour the fake's wine8 profile does not
  * reproduce yet: the trace replay lists it too (bht_replay_divergences below).
  * Reasons cite the contract row; [M] marks what this suite measured on Wine 8.0 itself. */

@@ -322,6 +322,8 @@ static int is_act_now(enum bht_job_state s)
            s == BHT_JOB_CANCELLED;
 }
 
+#define CONF_SETTLE_SLICE_MS 250u
+
 enum bht_job_state conf_settle(struct bht_under_test *t, struct bht_job *job,
                                uint32_t timeout_ms, unsigned stop_mask)
 {
@@ -329,7 +331,13 @@ enum bht_job_state conf_settle(struct bht_under_test *t, struct bht_job *job,
     enum bht_job_state st = conf_state(t, job);
 
     while (!is_act_now(st) && !(stop_mask & (1u << st)) && now - start < timeout_ms) {
-        bht_hr hr = t->bits->wait(t->ctx, job, (uint32_t)(timeout_ms - (now - start)), &st);
+        /* short slices: wait returns on a change from the state *it* reads first, so a
+         * change between conf_state above and that read (a real BITS moves on its own)
+         * would otherwise be waited past; a slice that times out reports the state it saw */
+        uint32_t left = (uint32_t)(timeout_ms - (now - start));
+        bht_hr hr = t->bits->wait(t->ctx, job, left < CONF_SETTLE_SLICE_MS ? left
+                                                                             : CONF_SETTLE_SLICE_MS,
+                                  &st);
         if (hr != S_OK && hr != S_FALSE) {
             char buf[64];
             fail_msg("wait gave %s", bht_hr_format(hr, buf, sizeof(buf)));
