@@ -25,4 +25,9 @@ if(WIN32 AND TARGET bitsht_com AND TARGET bitsht_fakebits)
                       SOURCES "${CMAKE_CURRENT_LIST_DIR}/com_fake_test.c"
                               "${CMAKE_CURRENT_LIST_DIR}/com_fake_support.c"
                       LIBS bitsht_com bitsht_fakebits LABELS "unit;com;fake" TIMEOUT 180)
+  # issue 12 through src/com: the SetCredentials pairs, a lost service as exit 5
+  bht_add_cmocka_test(NAME unit_com_fake_windows_rules
+                      SOURCES "${CMAKE_CURRENT_LIST_DIR}/com_fake_windows_rules.c"
+                              "${CMAKE_CURRENT_LIST_DIR}/com_fake_support.c"
+                      LIBS bitsht_com bitsht_fakebits LABELS "unit;com;fake" TIMEOUT 180)
 endif()
