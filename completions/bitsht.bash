@@ -17,7 +17,7 @@ _bitsht()
         --backend) COMPREPLY=($(compgen -W "fake com" -- "$cur")); return ;;
         --token-flags) COMPREPLY=($(compgen -W "local network local,network" -- "$cur")); return ;;
         --logon-type)
-            COMPREPLY=($(compgen -W "interactive network batch service new-credentials" -- "$cur"))
+            COMPREPLY=($(compgen -W "interactive network network-cleartext batch service new-credentials" -- "$cur"))
             return ;;
         --priority) COMPREPLY=($(compgen -W "foreground high normal low" -- "$cur")); return ;;
         --fake-world | --fake-state) _filedir; return ;;

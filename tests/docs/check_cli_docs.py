@@ -4,8 +4,11 @@
   check_cli_docs.py --bitsht PROGRAM --man bitsht.1 --completion bitsht.bash [--emulator RUNNER]
   check_cli_docs.py --lint bitsht.1
 
-First form: the set of --options and the set of commands must be the same in all three, and
-the man page's title line must carry the version `bitsht --version` prints. Second form:
+First form: the set of --options and the set of commands must be the same in all three; the
+values of the options that take a fixed set of them must be the same as the parser's own
+list (its error message for a bad value), in the man page's paragraph for the option (its
+bold words) and in the completion's case for it; and the man page's title line must carry
+the version `bitsht --version` prints. Second form:
 `man --warnings` over the page must print nothing. Each difference is one line on stderr;
 exit status 1 when there is any, 0 when they agree. Python 3 standard library only.
 """
@@ -69,6 +72,43 @@ def completion_sets(text):
     return options, commands
 
 
+# Options with a fixed set of values, and the command line that makes the parser list them.
+VALUE_OPTIONS = ("--logon-type", "--token-flags", "--priority")
+
+
+def parser_values(cmd, option):
+    """The values the parser accepts, from its error for a bad one ("takes a, b or c, got")."""
+    run = subprocess.run(cmd + ["transfer", "--user", "CORP\\docs", option, "not-a-value",
+                                "https://docs.example/a", "/docs-check-never-written"],
+                         capture_output=True, text=True)
+    m = re.search(re.escape(option) + r" takes (.*?), got", run.stderr)
+    if not m:
+        return None
+    return set(w for part in m.group(1).split(", ") for w in part.split(" or ") if w)
+
+
+def man_values(text, option):
+    """The bold words of the option's .TP paragraph (up to the next .TP or section)."""
+    lines = [l.replace("\\-", "-") for l in text.splitlines()]
+    values, inside = set(), False
+    for i, line in enumerate(lines):
+        if line.startswith((".TP", ".SH", ".SS", ".PP")):
+            inside = line.startswith(".TP") and i + 1 < len(lines) and \
+                re.match(r"\.B[IR]?\s+" + re.escape(option) + r"\b", lines[i + 1]) is not None
+            continue
+        if inside and re.match(r"\.BR?\s", line):
+            word = line.split()[1]
+            if not word.startswith("-") and word != option:
+                values.add(word)
+    return values
+
+
+def completion_values(text, option):
+    m = re.search(r"^\s*" + re.escape(option) + r"\)(.*?);;", text, re.M | re.S)
+    w = re.search(r'compgen -W "([^"]*)"', m.group(1)) if m else None
+    return set(w.group(1).split()) if w else set()
+
+
 def man_version(text):
     m = re.search(r'^\.TH\s+\S+\s+\S+\s+\S+\s+"bitsht ([^"]+)"', text, re.M)
     return m.group(1) if m else None
@@ -103,6 +143,14 @@ def check_drift(args):
                                   "the completion": c_opt})
     problems += compare("command", {"--help": h_cmd, "the man page": m_cmd,
                                     "the completion": c_cmd})
+    for option in VALUE_OPTIONS:
+        parsed = parser_values(cmd, option)
+        if parsed is None:
+            problems.append("%s: the parser did not list its values for a bad one" % option)
+            continue
+        problems += compare("%s value" % option, {
+            "the parser": parsed, "the man page": man_values(man, option),
+            "the completion": completion_values(completion, option)})
     if not h_opt or not h_cmd:
         problems.append("--help lists no options or no commands: the parser is out of date")
     m = re.match(r"bitsht (\S+)", version_out)
