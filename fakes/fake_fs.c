@@ -324,3 +324,12 @@ uint64_t fake_fs_random64(void)
     v ^= (uint64_t)FAKE_GETPID() << 40;
     return v;
 }
+
+char *fake_fs_real_path(const char *path)
+{
+#ifdef _WIN32
+    return _fullpath(NULL, path, 0); /* folds ".", ".." and both separators */
+#else
+    return realpath(path, NULL); /* and resolves every link on the way */
+#endif
+}

@@ -313,5 +313,8 @@ bht_hr fake_fs_lock_open(const char *path, int *out_fd);
 bht_hr fake_fs_lock(int fd, int wait); /* S_FALSE: !wait and another process holds it */
 void fake_fs_lock_close(int fd);
 uint64_t fake_fs_random64(void); /* different in every process */
+/* The real path of an existing file or folder (links resolved; Windows: "." and ".."
+ * folded), newly allocated, or NULL. */
+char *fake_fs_real_path(const char *path);
 
 #endif

@@ -72,7 +72,19 @@ int fake_path_has_prefix_dir(const char *path, const char *dir)
 
     if (n > 0 && fake_path_is_separator(dir[n - 1]))
         n--; /* the root "/" */
+#ifdef _WIN32
+    for (size_t i = 0; i < n; i++) { /* NTFS names compare without case */
+        char a = path[i], b = dir[i];
+        if (a >= 'A' && a <= 'Z')
+            a = (char)(a - 'A' + 'a');
+        if (b >= 'A' && b <= 'Z')
+            b = (char)(b - 'A' + 'a');
+        if (a != b && !(fake_path_is_separator(a) && fake_path_is_separator(b)))
+            return 0;
+    }
+#else
     if (strncmp(path, dir, n) != 0)
         return 0;
+#endif
     return path[n] == '\0' || fake_path_is_separator(path[n]);
 }

@@ -247,13 +247,28 @@ struct fake_resource *fake_find_resource(const struct bht_fake_world *w, const c
 const struct fake_folder *fake_find_folder(const struct bht_fake_world *w, const char *dir)
 {
     const struct fake_folder *best = NULL;
-    size_t i;
+    size_t i, best_len = 0;
+    char *real_dir;
 
-    /* The most specific declared folder governs, as the nearest ACL would. */
-    for (i = 0; i < w->n_folders; i++)
-        if (fake_path_has_prefix_dir(dir, w->folders[i]->path) &&
-            (!best || strlen(w->folders[i]->path) > strlen(best->path)))
+    if (w->n_folders == 0)
+        return NULL;
+    /* An ACL belongs to the folder, not to a spelling of its name: "//", "/./", "/../"
+     * and links lead to the same rules (issue 13 item 4). A folder that does not exist
+     * (yet) keeps the name it was declared or given with. */
+    real_dir = fake_fs_real_path(dir);
+    for (i = 0; i < w->n_folders; i++) {
+        char *real = fake_fs_real_path(w->folders[i]->path);
+        const char *folder = real ? real : w->folders[i]->path;
+        size_t len = strlen(folder);
+        /* The most specific declared folder governs, as the nearest ACL would. */
+        if (fake_path_has_prefix_dir(real_dir ? real_dir : dir, folder) &&
+            (!best || len > best_len)) {
             best = w->folders[i];
+            best_len = len;
+        }
+        free(real);
+    }
+    free(real_dir);
     return best;
 }
 

@@ -253,6 +253,56 @@ static void a_state_file_naming_another_temporary_is_refused(void **state)
     assert_int_equal(fake_t_file_size(victim), 8);
 }
 
+/* Item 4 (C20): the folder rules hold for every spelling of a restricted folder: the
+ * owner (no helper) may not write CORP\alice's folder through "//", "/./", "/../" or a
+ * link to it, nor through a folder declared by way of a link. (Before: the rules
+ * compared strings, and every one of these passed.) */
+static void folder_rules_hold_for_every_spelling_of_the_folder(void **state)
+{
+    struct fake_t *t = *state;
+    char sub[600], local[900], world[1400];
+    static const char *const spellings[] = {
+        "%s" SEP SEP "restricted" SEP "r.bin", "%s" SEP "." SEP "restricted" SEP "r.bin",
+        "%s" SEP "restricted" SEP ".." SEP "restricted" SEP "r.bin"};
+    size_t i;
+
+    for (i = 0; i < sizeof spellings / sizeof spellings[0]; i++) {
+        snprintf(local, sizeof local, spellings[i], t->dir);
+        if (t->b->add_file(t->w, t->job, PUBLIC_URL, local) != E_ACCESSDENIED)
+            fail_msg("the owner wrote the restricted folder as '%s'", local);
+    }
+#ifndef _WIN32
+    fake_t_path(t, sub, sizeof sub, "link");
+    assert_int_equal(symlink(t->restricted, sub), 0);
+    snprintf(local, sizeof local, "%s/r.bin", sub);
+    assert_hr(E_ACCESSDENIED, t->b->add_file(t->w, t->job, PUBLIC_URL, local));
+    /* the rule declared through the link governs the real folder too */
+    fake_t_path(t, sub, sizeof sub, "real");
+    fake_t_mkdir(sub);
+    snprintf(local, sizeof local, "%s/link2", t->dir);
+    assert_int_equal(symlink(sub, local), 0);
+    snprintf(world, sizeof world, "folder %s writable-by=CORP\\alice\n", local);
+    fake_t_world(t, world);
+    t->job = fake_t_new_job(t);
+    snprintf(local, sizeof local, "%s/r.bin", sub);
+    assert_hr(E_ACCESSDENIED, t->b->add_file(t->w, t->job, PUBLIC_URL, local));
+#else
+    (void)sub;
+    (void)world;
+    snprintf(local, sizeof local, "%s" SEP "R.BIN", t->restricted); /* no case on NTFS */
+    for (i = 0; local[i]; i++)
+        if (local[i] >= 'a' && local[i] <= 'z')
+            local[i] = (char)(local[i] - 'a' + 'A');
+    assert_hr(E_ACCESSDENIED, t->b->add_file(t->w, t->job, PUBLIC_URL, local));
+#endif
+    fake_t_restricted_path(t, local, sizeof local, "r.bin"); /* the helper still may */
+    fake_t_set_alice_helper(t, t->job, BHT_TOKEN_LOCAL_FILE);
+#ifndef _WIN32
+    snprintf(local, sizeof local, "%s/r.bin", sub);
+#endif
+    assert_hr(S_OK, t->b->add_file(t->w, t->job, PUBLIC_URL, local));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -263,6 +313,8 @@ int main(void)
         T(a_link_planted_at_the_state_temporary_is_not_followed),
 #endif
         T(a_state_file_naming_another_temporary_is_refused),
+        cmocka_unit_test_setup_teardown(folder_rules_hold_for_every_spelling_of_the_folder,
+                                        fake_t_setup_job, fake_t_teardown),
     };
     return cmocka_run_group_tests_name("fake_files", tests, NULL, NULL);
 }
