@@ -31,3 +31,9 @@ if(WIN32 AND TARGET bitsht_com AND TARGET bitsht_fakebits)
                               "${CMAKE_CURRENT_LIST_DIR}/com_fake_support.c"
                       LIBS bitsht_com bitsht_fakebits LABELS "unit;com;fake" TIMEOUT 180)
 endif()
+if(WIN32 AND TARGET bitsht_com AND TARGET bitsht_fakebits)
+  bht_add_cmocka_test(NAME unit_com_fake_faults
+                      SOURCES "${CMAKE_CURRENT_LIST_DIR}/com_fake_faults.c"
+                              "${CMAKE_CURRENT_LIST_DIR}/com_fake_support.c"
+                      LIBS bitsht_com bitsht_fakebits LABELS "unit;com;fake" TIMEOUT 300)
+endif()
