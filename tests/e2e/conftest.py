@@ -11,6 +11,7 @@ Fixtures:
   build         the build under test: "linux", "mingw64" or "windows"
   build_dir     <repo>/build/<build> (or --build-dir)
   bitsht        the command that runs the built CLI, as a list (skips when not built)
+  wine_prefix   the Wine prefix this process uses (one per pytest-xdist worker), or None
   run_bitsht    run(*args, stdin=None, env=None, timeout=120) -> CompletedProcess
   host_path     turns a local Path into the path the CLI must be given (Z:\\... under Wine)
   work_dir      a fresh, empty directory for one test
@@ -48,6 +49,9 @@ def pytest_addoption(parser):
 def pytest_configure(config):
     config.addinivalue_line("markers",
                             "builds(*names): run the test only for these builds")
+    # pytest-xdist's own marker, declared for runs without xdist (--dist loadgroup)
+    config.addinivalue_line("markers",
+                            "xdist_group(name): under pytest-xdist, one worker runs the group")
 
 
 def _wanted_builds(item):
@@ -78,7 +82,36 @@ def build_dir(request, build):
 
 
 @pytest.fixture(scope="session")
-def bitsht(build, build_dir):
+def wine_prefix(build, build_dir):
+    """The Wine prefix of this pytest process, for the builds that run under Wine.
+
+    Alone, the build tree's own (build/mingw64/wineprefix, as ctest uses it). Under
+    pytest-xdist, each worker has a prefix of its own (wineprefix-gw0, ...): ci/wine-run
+    copies it from the template, and the worker's BITS queue is its own, so a test's
+    "no job of ours is left" check sees no other worker's job. Its wineserver is stopped
+    at the end of the session."""
+    if build != "mingw64":
+        yield None
+        return
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        yield build_dir / "wineprefix"
+        return
+    prefix = build_dir / f"wineprefix-{worker}"
+    saved = os.environ.get("BHT_WINEPREFIX")
+    os.environ["BHT_WINEPREFIX"] = str(prefix)
+    yield prefix
+    if saved is None:
+        del os.environ["BHT_WINEPREFIX"]
+    else:
+        os.environ["BHT_WINEPREFIX"] = saved
+    if prefix.is_dir():
+        subprocess.run(["wineserver", "-k"], env=dict(os.environ, WINEPREFIX=str(prefix)),
+                       capture_output=True, timeout=60)
+
+
+@pytest.fixture(scope="session")
+def bitsht(build, build_dir, wine_prefix):
     """The command line that runs the built CLI; skips when that build has no CLI yet."""
     exe = build_dir / "bin" / ("bitsht" if build == "linux" else "bitsht.exe")
     if not exe.is_file():

@@ -24,6 +24,8 @@ import pytest
 from conftest import REPO, WINE_RUN
 
 BUILDS = ("linux",)
+# Under pytest-xdist these run in one worker: they share the fixture build trees.
+pytestmark = pytest.mark.xdist_group("harness")
 
 FIXTURES = REPO / "tests" / "harness"
 TOOLCHAIN = REPO / "toolchains" / "mingw-w64-x86_64.cmake"
