@@ -78,6 +78,9 @@ static size_t collect(struct pending_call *calls, size_t max)
         memset(&calls[n].err, 0, sizeof(calls[n].err));
         if (error)
             bht_fake_bits_ops.get_error(w, calls[n].handle, &calls[n].err);
+        /* counted here, under the lock that made the state visible: a client that sees
+         * the new state and then drains finds the call in flight (deliver ends it) */
+        InterlockedIncrement(&comfake_server.callbacks_in_flight);
         n++;
     }
     return n;
@@ -91,7 +94,6 @@ static void deliver(IGlobalInterfaceTable *git, struct pending_call *c)
     IBackgroundCopyError *err = NULL;
     HRESULT hr;
 
-    InterlockedIncrement(&comfake_server.callbacks_in_flight);
     hr = IGlobalInterfaceTable_GetInterfaceFromGlobal(git, c->cookie, &IID_IBackgroundCopyCallback,
                                                       (void **)&cb);
     if (SUCCEEDED(hr))
@@ -146,6 +148,7 @@ static DWORD WINAPI worker_main(void *arg)
                 comfake_lock();
                 bht_fake_bits_ops.release(comfake_server.world, calls[i].handle);
                 comfake_unlock();
+                InterlockedDecrement(&comfake_server.callbacks_in_flight);
             }
         }
     }
