@@ -97,6 +97,18 @@ def test_runner_kills_what_the_check_sees_and_lists_what_it_cannot(tmp_path):
     assert data["files"]["clamp.c"]["score"] == 66.7           # 4 killed of 6 scored
     assert "clamp.c:7: [const] const 100 -> 101\n      line: if (v > 100)" in proc.stdout
     assert "clamp.c:7: [ror]" not in proc.stdout.split("survivors")[1]
+    # --rerun: the killed verdicts are taken over, only the others run again.
+    again = tmp_path / "again.json"
+    proc = subprocess.run(
+        [sys.executable, str(RUNNER), "--root", str(FIXTURE), "--setup-cmd", "true",
+         "--build-cmd", "cc -Wall -Werror -o check clamp.c check_clamp.c",
+         "--test-cmd", "./check", "--allow", str(FIXTURE / "mutants.allow"),
+         "--json", str(again), "--rerun", str(results), str(FIXTURE / "clamp.c")],
+        capture_output=True, text=True, timeout=300)
+    assert "4 verdicts (killed, timeout, stillborn) taken from" in proc.stdout
+    rerun = json.loads(again.read_text())
+    assert {(m["line"], m["change"]): m["status"] for m in rerun["mutants"]} == status
+    assert sum(1 for m in rerun["mutants"] if m.get("reused")) == 4
     # The fixture itself is left as it was: mutants live only in the workers' copies.
     assert "if (v > 100)" in (FIXTURE / "clamp.c").read_text()
     assert not (FIXTURE / "check").exists()
