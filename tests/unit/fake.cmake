@@ -6,11 +6,7 @@ target_compile_definitions(bht_fake_test_support PUBLIC
   FAKE_T_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 
 foreach(subject manager transfer tokens identity wine8 world_file state_file faults properties
-<<<<<<< HEAD
-        files)
-=======
-                null_args)
->>>>>>> 510c2c9 (tests (issue 14): the fake refuses every NULL job/out pointer with E_INVALIDARG and changes nothing; UPN/bare-name/ambiguous logons, tokens closed in any order, nested impersonation; ci/mutants --rerun (take an earlier run's kills, run only the rest) with its self-test)
+        files null_args)
   bht_add_cmocka_test(NAME unit_fake_${subject}
                       SOURCES "${CMAKE_CURRENT_LIST_DIR}/fake_${subject}.c"
                       LIBS bht_fake_test_support bitsht_fake bitsht_core LABELS unit fake)
