@@ -5,6 +5,9 @@
 #include <string.h>
 
 #include "stop_signals.h"
+#ifdef _WIN32
+#include "console_events.h"
+#endif
 
 static int stop_requested_fn(void *user)
 {
@@ -91,6 +94,9 @@ int cmd_transfer(struct cli_options *o, struct cli_backend *b, struct cli_output
     out->new_credentials = !o->no_helper_token && o->logon_type == BHT_LOGON_NEW_CREDENTIALS;
 
     bht_run_transfer(&b->be, &req, &rep);
+#ifdef _WIN32
+    cli_console_events_flow_done(); /* a close/logoff handler may let Windows end us now */
+#endif
     note_failed_save(b, &rep);
     return out_report(out, &rep);
 }

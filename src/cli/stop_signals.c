@@ -4,6 +4,10 @@
 #define _POSIX_C_SOURCE 200809L /* sigaction */
 #include "stop_signals.h"
 
+#ifdef _WIN32
+#include "console_events.h"
+#endif
+
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
@@ -17,6 +21,11 @@ static volatile sig_atomic_t stop_requested;
 void cli_stop_request(void)
 {
     stop_requested = 1;
+}
+
+void cli_stop_clear(void)
+{
+    stop_requested = 0;
 }
 
 int cli_stop_requested(void)
@@ -68,6 +77,7 @@ void cli_stop_signals_install(void)
 #ifdef _WIN32
     signal(SIGINT, on_stop_signal);
     signal(SIGTERM, on_stop_signal);
+    cli_console_events_install(); /* close, logoff, shutdown too (console_events.c) */
 #else
     static const int stops[] = {SIGINT, SIGTERM, SIGHUP};
     struct sigaction sa;

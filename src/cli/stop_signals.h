@@ -5,13 +5,16 @@
 
 /* POSIX: SIGINT, SIGTERM and SIGHUP set the flag (sigaction, handler kept for every
  * later signal, no SA_RESTART so a blocking read returns EINTR). Windows: SIGINT and
- * SIGTERM. For commands that poll the flag (transfer). */
+ * SIGTERM, and the console events (console_events.c). For commands that poll the flag
+ * (transfer). */
 void cli_stop_signals_install(void);
 /* POSIX: SIGPIPE ignored, for every command: a closed reader of stdout or stderr is a
  * write error, never a death between two steps (a job cancelled, its state unsaved). */
 void cli_ignore_broken_pipes(void);
 /* Records a stop request (what the handlers do; a Windows console handler may call it). */
 void cli_stop_request(void);
+/* Forgets a request (tests that run several flows in one process). */
+void cli_stop_clear(void);
 /* Non-zero once a stop was requested. */
 int cli_stop_requested(void);
 /* Waits until fd has input (1) or a stop is requested (0); -1 on error. A stop signal

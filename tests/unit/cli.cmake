@@ -16,3 +16,9 @@ if(NOT WIN32)
   bht_add_cmocka_test(NAME unit_cli_commands SOURCES cli_commands.c
                       LIBS bitsht_cli bht_capture bht_fake_test_support LABELS unit fake)
 endif()
+# Windows console events take the path of SIGINT/SIGTERM (src/cli/console_events.c):
+# every event through a transfer on the fake, under Wine or on Windows.
+if(WIN32)
+  bht_add_cmocka_test(NAME unit_cli_console_events SOURCES cli_console_events_test.c
+                      LIBS bitsht_cli bht_core_test_support LABELS unit fake)
+endif()
