@@ -18,3 +18,5 @@ bht_add_cmocka_test(NAME unit_core_rare_outcomes SOURCES core_rare_outcomes.c
 # issue 12: proxy credentials, network logons, local accounts, on the fake and the core
 bht_add_cmocka_test(NAME unit_windows_rules SOURCES windows_rules.c
                     LIBS bht_core_test_support LABELS unit fake)
+bht_add_cmocka_test(NAME unit_core_credentials SOURCES core_credentials.c
+                    LIBS bht_core_test_support LABELS unit fake)
