@@ -88,8 +88,14 @@ void cli_stop_signals_install(void)
     for (size_t i = 0; i < sizeof stops / sizeof stops[0]; i++)
         sigaddset(&sa.sa_mask, stops[i]); /* one handler at a time */
     sa.sa_flags = 0; /* no SA_RESETHAND: a second Ctrl-C finds the handler in place */
-    for (size_t i = 0; i < sizeof stops / sizeof stops[0]; i++)
+    for (size_t i = 0; i < sizeof stops / sizeof stops[0]; i++) {
+        struct sigaction was;
+        /* Ignored when bitsht started (nohup, a background job of a script): whoever
+         * started it asked for that, and a hangup must not cancel a nohup transfer. */
+        if (sigaction(stops[i], NULL, &was) == 0 && was.sa_handler == SIG_IGN)
+            continue;
         sigaction(stops[i], &sa, NULL);
+    }
 #endif
 }
 

@@ -4,9 +4,9 @@
 #define BITSHT_CLI_STOP_SIGNALS_H
 
 /* POSIX: SIGINT, SIGTERM and SIGHUP set the flag (sigaction, handler kept for every
- * later signal, no SA_RESTART so a blocking read returns EINTR). Windows: SIGINT and
- * SIGTERM, and the console events (console_events.c). For commands that poll the flag
- * (transfer). */
+ * later signal, no SA_RESTART so a blocking read returns EINTR); one that was ignored
+ * at start (nohup) stays ignored. Windows: SIGINT and SIGTERM, and the console events
+ * (console_events.c). For commands that poll the flag (transfer). */
 void cli_stop_signals_install(void);
 /* POSIX: SIGPIPE ignored, for every command: a closed reader of stdout or stderr is a
  * write error, never a death between two steps (a job cancelled, its state unsaved). */

@@ -460,11 +460,20 @@ def clean_env(extra=None):
     return env
 
 
+def default_stop_signals():
+    """In the child before exec: the stop signals at their defaults, as a terminal's shell
+    starts a command (a test run from a script's background job would otherwise hand
+    down SIGINT ignored, and bitsht keeps an ignored signal ignored)."""
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)
+
+
 class Running:
     """A bitsht transfer started in the background, read line by line until it is where
     a test wants it (a watchdog kills it if it never gets there)."""
 
     def __init__(self, cli, *args, env=None, stdin=None, **popen):
+        popen.setdefault("preexec_fn", default_stop_signals)
         self.proc = subprocess.Popen([*cli.command, *map(str, args)], env=clean_env(env),
                                      stdin=subprocess.PIPE if stdin is not None else None,
                                      stderr=subprocess.PIPE, text=True, **popen)
@@ -488,13 +497,13 @@ class Running:
         return code, self.seen + rest
 
 
-def start_endless(cli, tmp_path, *extra):
+def start_endless(cli, tmp_path, *extra, **popen):
     world = cli.world(ENDLESS)
     out = tmp_path / "out"
     out.mkdir()
     state = tmp_path / "queue.state"
     run = Running(cli, "transfer", "--fake-world", world, "--fake-state", state, "--timeout",
-                  "0", *extra, "https://cdn.example/endless", out / "endless.bin")
+                  "0", *extra, "https://cdn.example/endless", out / "endless.bin", **popen)
     run.wait_for("job state TRANSFERRING")
     return run, world, state, out
 
@@ -515,6 +524,21 @@ def test_stop_signal_mid_job_cancels_the_job_and_its_temporary_file(cli, tmp_pat
     code, err = run.finish()
     assert code == 1, err
     assert "bitsht: error: interrupted; the job was cancelled (step wait)" in err
+    assert_nothing_left(cli, world, state, out)
+
+
+def test_nohup_transfer_survives_the_hangup(cli, tmp_path):
+    """`nohup bitsht transfer ... &`: SIGHUP ignored at start stays ignored (the handler
+    used to take it over and cancel the transfer when the terminal closed)."""
+    run, world, state, out = start_endless(
+        cli, tmp_path, "--no-helper-token",
+        preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN))
+    run.proc.send_signal(signal.SIGHUP)
+    time.sleep(0.5)
+    assert run.proc.poll() is None  # still transferring
+    run.proc.send_signal(signal.SIGTERM)
+    code, err = run.finish()
+    assert code == 1, err
     assert_nothing_left(cli, world, state, out)
 
 
@@ -552,6 +576,7 @@ def prompt_session(cli, tmp_path, *options):
     assert echo_is_on(slave)  # a fresh terminal echoes
 
     def own_terminal():
+        default_stop_signals()
         fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
     proc = subprocess.Popen([*cli.command, "transfer", "--fake-world", str(cli.world()),

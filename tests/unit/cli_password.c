@@ -273,6 +273,32 @@ static void stop_signals_only_set_the_flag_every_time(void **state)
     ASSERT_CHILD_OK(in_child(child_takes_repeated_stop_signals, NULL));
 }
 
+static int child_started_by_nohup(void *arg)
+{
+    struct sigaction sa;
+
+    (void)arg;
+    signal(SIGHUP, SIG_IGN); /* what nohup does before exec */
+    cli_stop_signals_install();
+    if (sigaction(SIGHUP, NULL, &sa) != 0 || sa.sa_handler != SIG_IGN)
+        return 1;
+    raise(SIGHUP);
+    if (cli_stop_requested())
+        return 2;
+    if (!handler_is_kept(SIGINT))
+        return 3; /* the others are still ours */
+    raise(SIGINT);
+    return cli_stop_requested() ? 0 : 4;
+}
+
+/* A signal ignored at start stays ignored: `nohup bitsht transfer ... &` survives the
+ * hangup of its terminal (found in the final attack: the handler took SIGHUP over). */
+static void a_signal_ignored_at_start_stays_ignored(void **state)
+{
+    (void)state;
+    ASSERT_CHILD_OK(in_child(child_started_by_nohup, NULL));
+}
+
 static int child_writes_to_a_closed_pipe(void *arg)
 {
     int fds[2];
@@ -445,6 +471,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(environment_value_is_wiped_on_every_path),
         cmocka_unit_test(stop_signals_only_set_the_flag_every_time),
         cmocka_unit_test(a_closed_reader_is_a_write_error),
+        cmocka_unit_test(a_signal_ignored_at_start_stays_ignored),
         cmocka_unit_test(ctrl_c_ends_a_waiting_read),
         cmocka_unit_test(a_stop_before_the_read_ends_it),
 #ifdef __linux__
