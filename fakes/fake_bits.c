@@ -792,6 +792,34 @@ static void op_release(void *ctx, struct bht_job *h)
     free(h);
 }
 
+/* IBackgroundCopyJob5::SetProperty(BITS_JOB_PROPERTY_ID_COST_FLAGS): "may be changed while
+ * a transfer is ongoing; the new cost flags take effect immediately" [D], so a job the cost
+ * policy held in QUEUED is scheduled again. Wine has no Job5 (E_NOINTERFACE); 0 and final
+ * states are refused (the fake's provisional codes). */
+static bht_hr do_set_cost_flags(struct bht_fake_world *w, struct fake_job *j, uint32_t flags)
+{
+    if (WINE8(w))
+        return E_NOINTERFACE;
+    if (fake_state_is_final(j->state))
+        return BG_E_INVALID_STATE;
+    if (!flags)
+        return E_INVALIDARG;
+    j->cost_flags = flags;
+    if (j->state == BHT_JOB_QUEUED && j->next_ms == FAKE_NO_EVENT)
+        fake_job_schedule(w, j, w->now_ms);
+    return S_OK;
+}
+
+static bht_hr op_set_cost_flags(void *ctx, struct bht_job *h, uint32_t flags)
+{
+    struct bht_fake_world *w = ctx;
+    bht_hr hr = fake_enter(w, BHT_OP_SET_COST_FLAGS);
+
+    if (hr == S_OK)
+        hr = h ? do_set_cost_flags(w, h->job, flags) : E_INVALIDARG;
+    return fake_leave(w, BHT_OP_SET_COST_FLAGS, hr, "%s 0x%08X", JOB_ID(h), (unsigned)flags);
+}
+
 const struct bht_bits_ops bht_fake_bits_ops = {
     BHT_BITS_OPS_VERSION,
     "fake",
@@ -821,4 +849,5 @@ const struct bht_bits_ops bht_fake_bits_ops = {
     op_clock_ms,
     op_free_mem,
     op_release,
+    op_set_cost_flags,
 };

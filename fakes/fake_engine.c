@@ -552,6 +552,8 @@ void fake_engine_step(struct bht_fake_world *w, struct fake_job *j)
         if (j->current >= j->n_files) {
             j->new_files = 0;
             fake_job_set_state(w, j, BHT_JOB_TRANSFERRED);
+        } else if (fake_system_holds(w, j)) {
+            break; /* stays QUEUED, unscheduled, until set_cost_flags lets it go */
         } else {
             fake_job_set_state(w, j, BHT_JOB_CONNECTING);
             fake_job_schedule(w, j, w->now_ms);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdint.h>
 
+#include "bitsht/system.h"
 #include "bitsht/fake_world.h"
 
 #define FAKE_NAME_MAX 128       /* bytes of DOMAIN or user name */
@@ -28,6 +29,20 @@
     ((1u << BHT_LOGON_INTERACTIVE) | (1u << BHT_LOGON_NETWORK) | (1u << BHT_LOGON_BATCH) | \
      (1u << BHT_LOGON_SERVICE) | (1u << BHT_LOGON_NETWORK_CLEARTEXT) | \
      (1u << BHT_LOGON_NEW_CREDENTIALS))
+
+/* The machine the world runs on, as `bitsht doctor` sees it (fake_system.c; world lines
+ * `system key=value ...`). Defaults: a healthy Windows machine. */
+struct fake_system {
+    struct bht_service_info service;
+    enum bht_session_kind session;
+    enum bht_tristate system_account;
+    int session_unknown;            /* session=unknown: the platform cannot tell */
+    struct bht_bits_policy policy;
+    uint32_t network_cost;          /* NLM_CONNECTION_COST bits, 0 = unknown */
+    struct bht_proxy_info proxy;
+    char bits_version[16];          /* "" = unknown */
+    uint32_t job_cost_flags;        /* a new job's BITS_COST_STATE_* flags (provisional) */
+};
 
 struct fake_user {
     char domain[FAKE_NAME_MAX];
@@ -120,6 +135,7 @@ struct fake_job {
     uint32_t token_flags;
     int has_helper;
     struct fake_identity helper;
+    uint32_t cost_flags;    /* set_cost_flags; 0 = the world's default (not persisted) */
     struct fake_file *files;
     size_t n_files, cap_files;
     size_t current;         /* first unfinished file */
@@ -173,6 +189,7 @@ struct bht_fake_world {
     struct fake_folder **folders;
     size_t n_folders;
     unsigned max_files_per_job, max_jobs_per_user, max_jobs_per_machine;
+    struct fake_system sys;
     uint64_t retry_delay_ms, no_progress_timeout_ms;
     uint64_t epoch_unix_s;
     unsigned clock_speed;         /* option clock-speed=: the COM fake's virtual ms per real ms */
@@ -275,6 +292,15 @@ char *fake_temp_name(const struct fake_job *j, size_t index);
  * and installs the queue; name is used in errors. The fuzz target calls it directly. */
 bht_hr fake_state_parse_text(struct bht_fake_world *w, char *text, size_t n, const char *name,
                              char *err, size_t err_size);
+
+/* fake_system.c: the machine model. defaults fills a healthy Windows machine; decl reads
+ * one `system` line's key=value tokens into sys (seen: keys already declared, for
+ * duplicates), returning 0 with a reason in why on error; holds says whether the
+ * scheduler must keep a QUEUED job waiting (C109, the network's cost vs the job's flags). */
+void fake_system_defaults(struct fake_system *sys);
+int fake_system_decl(struct fake_system *sys, unsigned *seen, char **tok, int n, char *why,
+                     size_t why_size);
+int fake_system_holds(const struct bht_fake_world *w, const struct fake_job *j);
 
 /* fake_world_parse.c: strict decimal, no sign, at most max */
 int fake_parse_u64(const char *s, uint64_t max, uint64_t *out);

@@ -13,6 +13,7 @@ static const char *const op_names[BHT_OP_COUNT] = {
     "set_helper_token_flags", "get_helper_token_flags", "get_helper_token_sid",
     "clear_helper_token", "resume", "suspend", "wait", "get_state", "get_progress",
     "get_error", "complete", "cancel", "enum_jobs", "logon", "impersonate", "revert", "close",
+    "set_cost_flags",
 };
 
 char *fake_strdup(const char *s)
@@ -54,6 +55,7 @@ struct bht_fake_world *bht_fake_world_new(void)
     w->retry_delay_ms = 600u * 1000u;                 /* §2.4 MinimumRetryDelay */
     w->no_progress_timeout_ms = 1209600ull * 1000u;   /* §2.4 NoProgressTimeout, 14 days */
     w->epoch_unix_s = FAKE_DEFAULT_EPOCH_UNIX_S;
+    fake_system_defaults(&w->sys);
     w->next_serial = 1;
     w->id_tag = fake_fs_random64();
     w->log_limit = FAKE_LOG_DEFAULT_LIMIT;
@@ -129,6 +131,8 @@ void bht_fake_backend(struct bht_fake_world *w, struct bht_backend *out)
     out->bits_ctx = w;
     out->identity = &bht_fake_identity_ops;
     out->identity_ctx = w;
+    out->system = &bht_fake_system_ops;
+    out->system_ctx = w;
 }
 
 struct fake_user *fake_user_new(const char *domain, const char *name, const char *password,

@@ -33,6 +33,9 @@ struct staging {
     enum fake_admin_rule rule;
     uint64_t max_files, max_jobs, max_machine, retry_s, timeout_s, speed;
     struct fake_user *owner_user;
+    /* system lines (fake_system.c): a copy of the world's, committed whole */
+    struct fake_system sys;
+    unsigned sys_seen;
     /* fault lines: applied with bht_fake_fail when the world is committed */
     struct staged_fault {
         unsigned nth;
@@ -712,8 +715,14 @@ static bht_hr run_pass(struct parser *p, const char *text, int pass)
         } else if (!strcmp(tok[0], "fault")) {
             if (pass == 1)
                 hr = decl_fault(p, tok, n);
+        } else if (!strcmp(tok[0], "system")) {
+            char why[256];
+            if (pass == 1 && !fake_system_decl(&p->st->sys, &p->st->sys_seen, tok, n, why,
+                                               sizeof why))
+                hr = fail(p, "%s", why);
         } else if (pass == 1) {
-            hr = fail(p, "unknown declaration '%s' (user, resource, folder, option or fault)",
+            hr = fail(p, "unknown declaration '%s' (user, resource, folder, option, fault or "
+                      "system)",
                       tok[0]);
         }
     }
@@ -806,6 +815,12 @@ static bht_hr commit(struct parser *p)
         w->no_progress_timeout_ms = 1000u * st->timeout_s;
     if (st->seen_speed)
         w->clock_speed = (unsigned)st->speed;
+    w->sys = st->sys;
+    /* a BITS policy value is the limit BITS enforces (C05, C06) */
+    if (w->sys.policy.max_jobs_per_user >= 0)
+        w->max_jobs_per_user = (unsigned)w->sys.policy.max_jobs_per_user;
+    if (w->sys.policy.max_jobs_per_machine >= 0)
+        w->max_jobs_per_machine = (unsigned)w->sys.policy.max_jobs_per_machine;
     for (int op = 0; op < BHT_OP_COUNT; op++)
         if (st->faults[op].set)
             bht_fake_fail(w, (enum bht_fake_op)op, st->faults[op].nth, st->faults[op].hr,
@@ -847,6 +862,7 @@ bht_hr bht_fake_world_parse(struct bht_fake_world *w, const char *text, const ch
     memset(&p, 0, sizeof(p));
     p.w = w;
     p.st = &st;
+    st.sys = w->sys;
     p.source = source_name ? source_name : "(world)";
     p.err = err;
     p.err_size = err_size;

@@ -243,6 +243,7 @@ static bht_hr transfer_option(int argc, char **argv, int *i, struct cli_options 
             return usage_error(err, err_size,
                                "--logon-type takes interactive, network, network-cleartext, "
                                "batch, service or new-credentials, got '%s'", argv[*i]);
+        o->logon_type_given = 1;
     } else if (strcmp(a, "--no-helper-token") == 0) {
         o->no_helper_token = 1;
     } else if (strcmp(a, "--timeout") == 0) {
@@ -268,6 +269,8 @@ static bht_hr transfer_option(int argc, char **argv, int *i, struct cli_options 
                                argv[*i]);
     } else if (strcmp(a, "--overwrite") == 0) {
         o->overwrite = 1;
+    } else if (strcmp(a, "--allow-metered") == 0) {
+        o->allow_metered = 1;
     } else {
         return S_FALSE;
     }
@@ -397,7 +400,7 @@ static bht_hr parse_sample_form(char **argv, struct cli_options *o, char *err, s
 static int is_command(const char *a)
 {
     static const char *const cmds[] = {"transfer", "token-sid", "token-flags", "clear-token",
-                                       "list", "cleanup", "help"};
+                                       "list", "cleanup", "doctor", "help"};
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (strcmp(a, cmds[i]) == 0)
             return 1;
@@ -464,6 +467,39 @@ static bht_hr parse_list_or_cleanup(int argc, char **argv, int i, struct cli_opt
     return S_OK;
 }
 
+/* doctor [--json] [--user U [--password-stdin|--password-env VAR] [--logon-type T]
+ * [--token-flags F]]: the helper options mean what they mean for transfer. */
+static bht_hr parse_doctor(int argc, char **argv, int i, struct cli_options *o, char *err,
+                           size_t err_size)
+{
+    static const char *const helper_options[] = {"--user", "--password-stdin",
+                                                 "--password-env", "--logon-type",
+                                                 "--token-flags"};
+
+    for (; i < argc; i++) {
+        int c = common_option(argc, argv, &i, o, err, err_size);
+        size_t k;
+
+        if (c < 0)
+            return E_INVALIDARG;
+        if (c > 0)
+            continue;
+        for (k = 0; k < sizeof helper_options / sizeof helper_options[0]; k++)
+            if (strcmp(argv[i], helper_options[k]) == 0)
+                break;
+        if (k == sizeof helper_options / sizeof helper_options[0])
+            return usage_error(err, err_size, "doctor: unexpected argument '%s'", argv[i]);
+        if (BHT_FAILED(transfer_option(argc, argv, &i, o, err, err_size)))
+            return E_INVALIDARG;
+    }
+    if (!o->user_arg && (o->password_source != PASSWORD_NONE || o->logon_type_given ||
+                         o->token_flags_given))
+        return usage_error(err, err_size,
+                           "doctor: a password option, --logon-type and --token-flags need "
+                           "--user DOMAIN\\USER");
+    return S_OK;
+}
+
 bht_hr cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t err_size)
 {
     const char *cmd;
@@ -493,6 +529,10 @@ bht_hr cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t
                      : strcmp(cmd, "token-sid") == 0 ? CLI_TOKEN_SID
                                                      : CLI_TOKEN_FLAGS;
         return parse_job_command(argc, argv, 2, o, err, err_size);
+    }
+    if (strcmp(cmd, "doctor") == 0) {
+        o->command = CLI_DOCTOR;
+        return parse_doctor(argc, argv, 2, o, err, err_size);
     }
     if (strcmp(cmd, "list") == 0 || strcmp(cmd, "cleanup") == 0) {
         o->command = cmd[0] == 'l' ? CLI_LIST : CLI_CLEANUP;

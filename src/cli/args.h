@@ -16,7 +16,8 @@ enum cli_command {
     CLI_TOKEN_FLAGS,
     CLI_CLEAR_TOKEN,
     CLI_LIST,
-    CLI_CLEANUP
+    CLI_CLEANUP,
+    CLI_DOCTOR
 };
 
 enum password_source { PASSWORD_NONE, PASSWORD_STDIN, PASSWORD_ENV, PASSWORD_ARGV };
@@ -42,6 +43,8 @@ struct cli_options {
     uint32_t token_flags;
     int token_flags_given;
     enum bht_logon_type logon_type;
+    int logon_type_given;
+    int allow_metered;           /* transfer --allow-metered */
     uint32_t timeout_s;
     int max_transient;
     const char *name;

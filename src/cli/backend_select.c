@@ -88,6 +88,8 @@ bht_hr cli_backend_open(const struct cli_options *o, struct cli_backend *out, ch
             return hr == E_INVALIDARG ? E_FAIL : hr;
         }
         hr = bht_com_backend_open(&out->be);
+        if (o->command == CLI_DOCTOR) /* the machine checks work even without BITS */
+            bht_com_system_open(&out->be);
         if (BHT_FAILED(hr)) {
             char hrtext[64];
             cli_com_process_security_done();
@@ -133,6 +135,7 @@ bht_hr cli_backend_close(struct cli_backend *b, char *err, size_t err_size)
         b->world = NULL;
     }
 #ifdef _WIN32
+    bht_com_system_close(&b->be);
     if (b->is_com) {
         bht_com_backend_close(&b->be);
         cli_com_process_security_done();

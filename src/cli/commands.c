@@ -83,6 +83,7 @@ int cmd_transfer(struct cli_options *o, struct cli_backend *b, struct cli_output
     req.timeout_s = o->timeout_s;
     req.max_transient = o->max_transient;
     req.overwrite = o->overwrite;
+    req.allow_metered = o->allow_metered;
     /* The interval bounds how long Ctrl-C waits to be noticed; off a terminal there is no
      * bar to draw, so a slower beat costs nothing. */
     req.progress_interval_ms = out->tty ? 100 : 500;

@@ -11,6 +11,9 @@ int cmd_transfer(struct cli_options *o, struct cli_backend *b, struct cli_output
 int cmd_token(struct cli_options *o, struct cli_backend *b, struct cli_output *out);
 int cmd_list(struct cli_options *o, struct cli_backend *b, struct cli_output *out);
 int cmd_cleanup(struct cli_options *o, struct cli_backend *b, struct cli_output *out);
+/* doctor_cmd.c: bits_open_hr says why b has no usable BITS (S_OK when it has). */
+int cmd_doctor(struct cli_options *o, struct cli_backend *b, struct cli_output *out,
+               char *password, bht_hr bits_open_hr);
 
 /* Exit code for a failed job-management call (not a transfer). */
 int cmd_exit_code_for(bht_hr hr);

@@ -19,6 +19,8 @@ static const char usage_text[] =
     "       bitsht REMOTE LOCAL DOMAIN USER PASSWORD   (the documented sample's form)\n"
     "       bitsht token-sid JOB | token-flags JOB [FLAGS] | clear-token JOB\n"
     "       bitsht list | cleanup [--older-than SECONDS]\n"
+    "       bitsht doctor [--json] [--user DOMAIN\\USER [--password-stdin | --password-env VAR]\n"
+    "                     [--logon-type TYPE] [--token-flags FLAGS]]\n"
     "       bitsht --help | --version\n"
     "\n"
     "Runs a BITS download job with a helper token: a second user's logon that BITS uses\n"
@@ -54,6 +56,12 @@ static const char usage_text[] =
     "  --name NAME                 job display name (prefixed with 'bitsht:')\n"
     "  --priority P                foreground | high | normal | low\n"
     "  --overwrite                 allow replacing an existing destination file\n"
+    "  --allow-metered             transfer on metered networks too (job cost flags: transfer\n"
+    "                              always); a BITS without them warns and goes on\n"
+    "doctor: says why BITS would not move a job (service, logon session, version and\n"
+    "  helper-token support, job limits, network cost, proxy; with --user the helper's logon\n"
+    "  and BITS's admin-helper rule, on throw-away jobs, nothing transferred). Each check is\n"
+    "  pass, warn, fail or unknown; exit 0 when none fails, 1 when one does\n"
     "common options:\n"
     "  --json                      one JSON object on stdout\n"
     "  --quiet                     no stage lines (errors are still printed)\n"
@@ -101,7 +109,8 @@ int main(int argc, char **argv)
         /* Before the prompt: Ctrl-C there must put echo back, and later cancel the job. */
         cli_stop_signals_install();
     }
-    if (o.command == CLI_TRANSFER && !o.no_helper_token) {
+    if ((o.command == CLI_TRANSFER && !o.no_helper_token) ||
+        (o.command == CLI_DOCTOR && o.user_arg)) {
         /* Read (and so wipe the argv slot) before warning: the warning may block on a
          * full stderr pipe, and ps must not show the password meanwhile. */
         hr = cli_read_password(&o, password, sizeof password, err, sizeof err);
@@ -115,6 +124,14 @@ int main(int argc, char **argv)
                         "use --password-stdin or --password-env");
     }
     hr = cli_backend_open(&o, &b, err, sizeof err);
+    if (o.command == CLI_DOCTOR && hr != E_INVALIDARG) {
+        /* BITS out of reach is one of the doctor's findings, not the end of it */
+        code = cmd_doctor(&o, &b, &out, password, hr);
+        bht_wipe(password, sizeof password);
+        cli_backend_close(&b, close_err, sizeof close_err);
+        cli_options_free(&o);
+        return code;
+    }
     if (BHT_FAILED(hr)) {
         bht_wipe(password, sizeof password);
         cli_options_free(&o);

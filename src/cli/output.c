@@ -84,6 +84,7 @@ static const char *stage_text(enum bht_step step)
     case BHT_STEP_REVERT: return "reverting to the job owner";
     case BHT_STEP_SET_CREDENTIALS: return "enabling implicit credentials for HTTP authentication";
     case BHT_STEP_SET_PRIORITY: return "setting the job priority";
+    case BHT_STEP_SET_COST_FLAGS: return "letting the job transfer on metered networks";
     case BHT_STEP_ADD_FILE: return "adding the files";
     case BHT_STEP_RESUME: return "starting the transfer";
     case BHT_STEP_WAIT: return "waiting for BITS";
@@ -99,6 +100,13 @@ void out_event(void *user, const struct bht_event *ev)
     const char *text;
     char hrtext[64];
 
+    if (ev->kind == BHT_EVENT_COST_FLAGS_UNSUPPORTED) {
+        clear_bar(out);
+        out_warning("--allow-metered: this BITS cannot set job cost flags (no "
+                    "IBackgroundCopyJob5); the job keeps BITS's cost policy and may wait on a "
+                    "metered network");
+        return;
+    }
     if (out->quiet)
         return;
     switch (ev->kind) {
@@ -144,6 +152,8 @@ void out_event(void *user, const struct bht_event *ev)
     case BHT_EVENT_PROGRESS:
         if (out->tty)
             draw_bar(out, ev);
+        break;
+    default:
         break;
     }
 }
@@ -257,6 +267,9 @@ static void report_json(const struct bht_report *rep, int code)
     else
         fprintf(f, "%llu", (unsigned long long)rep->progress.bytes_total);
     fprintf(f, ",\"transferred\":%llu}", (unsigned long long)rep->progress.bytes_transferred);
+    fprintf(f, ",\"cost_flags\":%s", rep->cost_flags > 0   ? "\"transfer_always\""
+                                     : rep->cost_flags < 0 ? "\"unsupported\""
+                                                           : "null");
     fprintf(f, ",\"transient_errors\":%u,\"token_recoveries\":%d,\"elapsed_ms\":%llu}\n",
             rep->transient_errors, rep->token_recoveries, (unsigned long long)rep->elapsed_ms);
     fflush(f);

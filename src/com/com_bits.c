@@ -8,6 +8,7 @@
 #include <objbase.h>
 #include <bits.h>
 #include <bits1_5.h>
+#include <bits5_0.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -803,6 +804,27 @@ static void com_release(void *ctx, struct bht_job *job)
     free(job);
 }
 
+/* --allow-metered: IBackgroundCopyJob5::SetProperty(BITS_JOB_PROPERTY_ID_COST_FLAGS). BITS
+ * before 5.0 (and Wine 8) has no Job5: E_NOINTERFACE, which the core turns into a warning. */
+static bht_hr com_set_cost_flags(void *ctx, struct bht_job *job, uint32_t flags)
+{
+    IBackgroundCopyJob5 *job5 = NULL;
+    BITS_JOB_PROPERTY_VALUE value;
+    HRESULT hr;
+
+    hr = IBackgroundCopyJob_QueryInterface(job->job, &IID_IBackgroundCopyJob5, (void **)&job5);
+    if (FAILED(hr))
+        return hr;
+    hr = bht_com_secure_proxy(com_ctx(ctx), (IUnknown *)job5);
+    if (SUCCEEDED(hr)) {
+        memset(&value, 0, sizeof value);
+        value.Dword = flags;
+        hr = IBackgroundCopyJob5_SetProperty(job5, BITS_JOB_PROPERTY_ID_COST_FLAGS, value);
+    }
+    IBackgroundCopyJob5_Release(job5);
+    return hr;
+}
+
 const struct bht_bits_ops bht_com_bits_ops = {
     BHT_BITS_OPS_VERSION,
     "com",
@@ -832,4 +854,5 @@ const struct bht_bits_ops bht_com_bits_ops = {
     com_clock_ms,
     com_free_mem,
     com_release,
+    com_set_cost_flags,
 };

@@ -13,5 +13,6 @@
 
 #include <bits.h>
 #include <bits1_5.h>
+#include <bits5_0.h> /* IID_IBackgroundCopyJob5 (and the 2.0-3.0 interfaces it imports) */
 
 #include "bits4_0_compat.h"

@@ -1,5 +1,6 @@
 /* bitsht: checks on the ops structs and names for their enumerations. */
 #include "bitsht/backend.h"
+#include "bitsht/system.h"
 
 #define REQUIRE(member) \
     do { \
@@ -9,7 +10,8 @@
 
 bht_hr bht_bits_ops_check(const struct bht_bits_ops *ops)
 {
-    if (!ops || ops->version != BHT_BITS_OPS_VERSION || !ops->name)
+    /* version 1 structs (no set_cost_flags) are still accepted: the member is optional */
+    if (!ops || ops->version < 1 || ops->version > BHT_BITS_OPS_VERSION || !ops->name)
         return E_INVALIDARG;
     REQUIRE(create_job);
     REQUIRE(open_job);
@@ -48,6 +50,20 @@ bht_hr bht_identity_ops_check(const struct bht_identity_ops *ops)
     REQUIRE(impersonate);
     REQUIRE(revert);
     REQUIRE(close);
+    return S_OK;
+}
+
+bht_hr bht_system_ops_check(const struct bht_system_ops *ops)
+{
+    if (!ops || ops->version != BHT_SYSTEM_OPS_VERSION || !ops->name)
+        return E_INVALIDARG;
+    REQUIRE(service);
+    REQUIRE(session);
+    REQUIRE(policy);
+    REQUIRE(network_cost);
+    REQUIRE(proxy);
+    REQUIRE(machine_jobs);
+    REQUIRE(bits_version);
     return S_OK;
 }
 

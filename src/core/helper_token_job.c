@@ -7,6 +7,7 @@
  * spinning); every exit path leaves no job of ours in a non-final state; the outcome
  * maps to a distinct exit code. */
 #include "bitsht/job.h"
+#include "bitsht/system.h"
 #include "destination.h"
 
 #include <stdarg.h>
@@ -366,6 +367,28 @@ static void cancel_job(struct flow *f)
         f->rep->job_left_in_queue = 1;
 }
 
+/* --allow-metered: transfer whatever the network costs. A BITS without
+ * IBackgroundCopyJob5 (before Windows 8, Wine) gets a warning and the transfer goes on. */
+static bht_hr allow_metered(struct flow *f)
+{
+    const struct bht_bits_ops *bits = f->bits;
+    bht_hr hr = E_NOINTERFACE;
+
+    stage(f, BHT_STEP_SET_COST_FLAGS);
+    if (bits->version >= 2 && bits->set_cost_flags)
+        hr = bits->set_cost_flags(f->be->bits_ctx, f->job, BHT_BITS_COST_TRANSFER_ALWAYS);
+    if (hr == E_NOINTERFACE || hr == E_NOTIMPL) {
+        f->rep->cost_flags = -1;
+        emit(f, BHT_EVENT_COST_FLAGS_UNSUPPORTED, NULL);
+        return S_OK;
+    }
+    if (BHT_FAILED(hr))
+        return fail(f, BHT_OUTCOME_TRANSFER_FAILED, BHT_STEP_SET_COST_FLAGS, hr,
+                    "BITS refused the job's cost flags");
+    f->rep->cost_flags = 1;
+    return S_OK;
+}
+
 static bht_hr run_job(struct flow *f)
 {
     const struct bht_request *req = f->req;
@@ -383,6 +406,11 @@ static bht_hr run_job(struct flow *f)
         if (BHT_FAILED(hr))
             return fail(f, BHT_OUTCOME_TRANSFER_FAILED, BHT_STEP_SET_PRIORITY, hr,
                         "BITS refused the priority");
+    }
+    if (req->allow_metered) {
+        hr = allow_metered(f);
+        if (BHT_FAILED(hr))
+            return hr;
     }
     stage(f, BHT_STEP_ADD_FILE);
     for (size_t i = 0; i < req->file_count; i++) {
@@ -531,7 +559,7 @@ const char *bht_step_name(enum bht_step step)
     static const char *const names[] = {
         "none", "validate", "create_job", "token_options", "logon", "impersonate",
         "set_helper_token", "set_token_flags", "revert", "set_credentials", "set_priority",
-        "add_file", "resume", "wait", "transfer", "complete", "cancel", "done",
+        "set_cost_flags", "add_file", "resume", "wait", "transfer", "complete", "cancel", "done",
     };
     return ((unsigned)step < sizeof names / sizeof names[0]) ? names[step] : "unknown";
 }

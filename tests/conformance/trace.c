@@ -474,6 +474,7 @@ const struct bht_bits_ops conf_trace_bits_ops = {
     t_clock_ms,
     t_free_mem,
     t_release,
+    NULL, /* set_cost_flags: not traced (no conformance row yet) */
 };
 
 /* ---- the identity ops ---- */

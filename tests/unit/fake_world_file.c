@@ -160,7 +160,7 @@ static void an_unknown_declaration_is_refused(void **state)
 {
     (void)state;
     refused("user A\\b password=x\n\nmachine X\n",
-            "t.world:3: unknown declaration 'machine' (user, resource, folder, option or fault)");
+            "t.world:3: unknown declaration 'machine' (user, resource, folder, option, fault or system)");
 }
 
 static void an_unknown_key_is_refused(void **state)

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "bitsht/backend.h"
+#include "bitsht/system.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -49,6 +50,7 @@ enum bht_fake_op {
     BHT_OP_IMPERSONATE,
     BHT_OP_REVERT,
     BHT_OP_CLOSE,
+    BHT_OP_SET_COST_FLAGS, /* bits ops version 2 */
     BHT_OP_COUNT
 };
 
@@ -59,6 +61,8 @@ enum bht_fault_mode {
 
 extern const struct bht_bits_ops bht_fake_bits_ops;
 extern const struct bht_identity_ops bht_fake_identity_ops;
+/* The machine as the world declares it (`system` lines, fakes/README.md); ctx = the world. */
+extern const struct bht_system_ops bht_fake_system_ops;
 
 struct bht_fake_world *bht_fake_world_new(void); /* empty world, profile windows */
 void bht_fake_world_free(struct bht_fake_world *w);
@@ -67,7 +71,7 @@ void bht_fake_world_free(struct bht_fake_world *w);
  * (BHT_FAKE_FIXED_ID_TAG gives {00000001-FA4E-4B17-9B17-0000B175B175} for job 1). */
 #define BHT_FAKE_FIXED_ID_TAG 0xFA4E0000B175B175ull
 void bht_fake_world_set_id_tag(struct bht_fake_world *w, uint64_t tag);
-/* Fills out with both ops structs, ctx = w. */
+/* Fills out with the three ops structs, ctx = w. */
 void bht_fake_backend(struct bht_fake_world *w, struct bht_backend *out);
 
 /* World declarations (fakes/README.md). source_name is used in errors, which read

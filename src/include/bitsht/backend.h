@@ -120,9 +120,11 @@ struct bht_job_info {
 };
 
 struct bht_job;   /* a backend's job handle; each backend defines it */
+struct bht_system_ops; /* system.h */
 struct bht_token; /* a backend's logon token; each identity backend defines it */
 
-#define BHT_BITS_OPS_VERSION 1
+/* Version 2 appended set_cost_flags (optional: NULL = this BITS cannot set cost flags). */
+#define BHT_BITS_OPS_VERSION 2
 
 struct bht_bits_ops {
     int version; /* BHT_BITS_OPS_VERSION; first, so older structs can be recognised */
@@ -181,6 +183,12 @@ struct bht_bits_ops {
     uint64_t (*clock_ms)(void *ctx);
     void (*free_mem)(void *ctx, void *p);
     void (*release)(void *ctx, struct bht_job *job);
+
+    /* Version 2. IBackgroundCopyJob5::SetProperty(BITS_JOB_PROPERTY_ID_COST_FLAGS): which
+     * network cost states the job may transfer on (BITS_COST_STATE_*, system.h). Optional:
+     * NULL, or E_NOINTERFACE from a BITS without Job5 (before Windows 8, Wine), means the
+     * job keeps BITS's default policy. */
+    bht_hr (*set_cost_flags)(void *ctx, struct bht_job *job, uint32_t flags);
 };
 
 #define BHT_IDENTITY_OPS_VERSION 1
@@ -207,10 +215,13 @@ struct bht_backend {
     void *bits_ctx;
     const struct bht_identity_ops *identity;
     void *identity_ctx;
+    /* Machine questions for `bitsht doctor` (system.h); NULL when the backend has none. */
+    const struct bht_system_ops *system;
+    void *system_ctx;
 };
 
 /* S_OK, or E_INVALIDARG when the version is unknown or a required member is NULL
- * (every member is required in version 1). */
+ * (every member of version 1 is required; later members are optional). */
 bht_hr bht_bits_ops_check(const struct bht_bits_ops *ops);
 bht_hr bht_identity_ops_check(const struct bht_identity_ops *ops);
 

@@ -29,6 +29,12 @@ bht_hr bht_com_backend_open(struct bht_backend *out);
 /* Releases the manager and uninitialises COM. */
 void bht_com_backend_close(struct bht_backend *backend);
 
+/* Fills be->system / be->system_ctx with the Win32 machine checks (src/com/com_system.c)
+ * for `bitsht doctor`. Works whether or not bht_com_backend_open succeeded; when it did, the
+ * all-users job count uses its manager, so close this first. */
+bht_hr bht_com_system_open(struct bht_backend *be);
+void bht_com_system_close(struct bht_backend *be);
+
 #ifdef __cplusplus
 }
 #endif

@@ -36,6 +36,7 @@ enum bht_step {
     BHT_STEP_REVERT,
     BHT_STEP_SET_CREDENTIALS,
     BHT_STEP_SET_PRIORITY,
+    BHT_STEP_SET_COST_FLAGS, /* --allow-metered: IBackgroundCopyJob5 cost flags */
     BHT_STEP_ADD_FILE,
     BHT_STEP_RESUME,
     BHT_STEP_WAIT,
@@ -60,7 +61,9 @@ enum bht_event_kind {
     BHT_EVENT_STATE,     /* job state changed to ev->state */
     BHT_EVENT_PROGRESS,  /* ev->progress updated */
     BHT_EVENT_TRANSIENT, /* BITS reported a transient error (ev->error), waiting through it */
-    BHT_EVENT_TOKEN_RECOVERY /* BG_E_TOKEN_REQUIRED: logging on again and resuming */
+    BHT_EVENT_TOKEN_RECOVERY, /* BG_E_TOKEN_REQUIRED: logging on again and resuming */
+    BHT_EVENT_COST_FLAGS_UNSUPPORTED /* allow_metered, but this BITS has no cost flags:
+                                        the transfer goes on under BITS's cost policy */
 };
 
 struct bht_event {
@@ -94,6 +97,8 @@ struct bht_request {
     int overwrite;         /* 0: an existing destination file is refused before any job
                               exists (Wine's Cancel deletes the destination path, C48) */
     uint32_t progress_interval_ms; /* 0: no periodic progress events */
+    int allow_metered;     /* set the job's cost flags to BITS_COST_STATE_TRANSFER_ALWAYS;
+                              a BITS without them only gets a warning event */
 
     bht_event_fn on_event; /* may be NULL */
     void *event_user;
@@ -118,6 +123,7 @@ struct bht_report {
     unsigned transient_errors;
     int token_recoveries;
     uint64_t elapsed_ms;
+    int cost_flags; /* allow_metered: 1 set to transfer always, -1 unsupported; 0 not asked */
 };
 
 /* Checks everything that can be checked before touching BITS (docs/design.md step 1). On
