@@ -7,10 +7,11 @@ _bitsht()
     local cur prev words cword
     _init_completion || return
 
-    local commands="transfer token-sid token-flags clear-token list cleanup help"
+    local commands="transfer token-sid token-flags clear-token list cleanup doctor help"
     local common="--json --quiet --backend --fake-world --fake-state"
     local transfer_opts="--user --password-stdin --password-env --token-flags --logon-type
-        --no-helper-token --timeout --max-transient --name --priority --overwrite"
+        --no-helper-token --timeout --max-transient --name --priority --overwrite --allow-metered"
+    local doctor_opts="--user --password-stdin --password-env --token-flags --logon-type"
     local cleanup_opts="--older-than"
 
     case $prev in
@@ -34,6 +35,7 @@ _bitsht()
     case ${words[1]} in
         transfer) opts="$common $transfer_opts" ;;
         cleanup) opts="$common $cleanup_opts" ;;
+        doctor) opts="$common $doctor_opts" ;;
         token-flags)
             # bitsht token-flags JOB FLAGS
             if [[ $cur != -* && $cword -eq 3 ]]; then

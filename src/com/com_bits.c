@@ -815,7 +815,7 @@ static bht_hr com_set_cost_flags(void *ctx, struct bht_job *job, uint32_t flags)
     hr = IBackgroundCopyJob_QueryInterface(job->job, &IID_IBackgroundCopyJob5, (void **)&job5);
     if (FAILED(hr))
         return hr;
-    hr = bht_com_secure_proxy(com_ctx(ctx), (IUnknown *)job5);
+    hr = bht_com_secure_proxy((IUnknown *)job5);
     if (SUCCEEDED(hr)) {
         memset(&value, 0, sizeof value);
         value.Dword = flags;
