@@ -39,6 +39,8 @@ set(bht_public_headers
   "${PROJECT_SOURCE_DIR}/src/include/bitsht/backend.h"
   "${PROJECT_SOURCE_DIR}/src/include/bitsht/hresult.h"
   "${PROJECT_SOURCE_DIR}/src/include/bitsht/job.h"
+  "${PROJECT_SOURCE_DIR}/src/include/bitsht/system.h"
+  "${PROJECT_SOURCE_DIR}/src/include/bitsht/doctor.h"
   "${PROJECT_BINARY_DIR}/include/bitsht/version.h"
   "${PROJECT_SOURCE_DIR}/fakes/include/bitsht/fake_world.h")
 if(TARGET bitsht_com)
