@@ -812,6 +812,7 @@ static bht_hr com_set_cost_flags(void *ctx, struct bht_job *job, uint32_t flags)
     BITS_JOB_PROPERTY_VALUE value;
     HRESULT hr;
 
+    (void)ctx;
     hr = IBackgroundCopyJob_QueryInterface(job->job, &IID_IBackgroundCopyJob5, (void **)&job5);
     if (FAILED(hr))
         return hr;
