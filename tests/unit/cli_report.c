@@ -91,6 +91,7 @@ static struct bht_report failed_report(void)
     r.progress.files_total = 2;
     r.progress.files_transferred = 1;
     r.transient_errors = 3;
+    r.cost_flags = 1; /* --allow-metered took effect */
     r.token_recoveries = 2;
     r.elapsed_ms = 1234;
     return r;
@@ -122,7 +123,7 @@ static void json_report_of_a_failure_has_every_field(void **state)
              "\"file\":\"https://h/a\"},"
              "\"job_id\":\"{00000000-0000-0000-0000-000000000001}\",\"final_state\":\"CANCELLED\","
              "\"job_left_in_queue\":false,\"files\":{\"total\":2,\"transferred\":1},"
-             "\"bytes\":{\"total\":null,\"transferred\":7},\"transient_errors\":3,"
+             "\"bytes\":{\"total\":null,\"transferred\":7},\"cost_flags\":\"transfer_always\",\"transient_errors\":3,"
              "\"token_recoveries\":2,\"elapsed_ms\":1234}\n",
              hr1, hr2);
     assert_string_equal(o.text, want);
@@ -151,7 +152,7 @@ static void json_report_without_job_or_bits_error_says_null(void **state)
              "\"hresult\":{\"hex\":\"0x00000000\",\"name\":\"S_OK\",\"message\":\"%s\"},"
              "\"detail\":\"\",\"bits_error\":null,\"job_id\":null,\"final_state\":null,"
              "\"job_left_in_queue\":true,\"files\":{\"total\":0,\"transferred\":0},"
-             "\"bytes\":{\"total\":10,\"transferred\":10},\"transient_errors\":0,"
+             "\"bytes\":{\"total\":10,\"transferred\":10},\"cost_flags\":null,\"transient_errors\":0,"
              "\"token_recoveries\":0,\"elapsed_ms\":0}\n",
              bht_hr_message(S_OK));
     assert_string_equal(o.text, want);
