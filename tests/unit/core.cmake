@@ -14,6 +14,7 @@ bht_add_cmocka_test(NAME unit_core_hresult SOURCES core_hresult.c LIBS bitsht_co
 bht_add_cmocka_test(NAME unit_core_backend SOURCES core_backend.c LIBS bitsht_fake bitsht_core
                     LABELS unit fake)
 bht_add_cmocka_test(NAME unit_core_rare_outcomes SOURCES core_rare_outcomes.c
+                    LIBS bht_core_test_support LABELS unit fake)
 # bitsht doctor's checks, metered networks and C109 holds, --allow-metered (issue 17)
 bht_add_cmocka_test(NAME unit_core_doctor SOURCES core_doctor.c
                     LIBS bht_core_test_support LABELS unit fake)

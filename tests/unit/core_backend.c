@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "bitsht/backend.h"
+#include "bitsht/system.h"
 #include "bitsht/fake_world.h"
 
 #define BITS_WITHOUT(member)                                              \
@@ -17,6 +18,32 @@
         o.member = NULL;                                                  \
         assert_int_equal(bht_bits_ops_check(&o), E_INVALIDARG);           \
     } while (0)
+
+#define SYSTEM_WITHOUT(member)                                            \
+    do {                                                                  \
+        struct bht_system_ops o = bht_fake_system_ops;                    \
+        o.member = NULL;                                                  \
+        assert_int_equal(bht_system_ops_check(&o), E_INVALIDARG);         \
+    } while (0)
+
+static void system_ops_need_every_member_the_version_and_a_name(void **state)
+{
+    struct bht_system_ops o = bht_fake_system_ops;
+
+    (void)state;
+    assert_int_equal(bht_system_ops_check(&bht_fake_system_ops), S_OK);
+    assert_int_equal(bht_system_ops_check(NULL), E_INVALIDARG);
+    o.version = BHT_SYSTEM_OPS_VERSION + 1;
+    assert_int_equal(bht_system_ops_check(&o), E_INVALIDARG);
+    SYSTEM_WITHOUT(name);
+    SYSTEM_WITHOUT(service);
+    SYSTEM_WITHOUT(session);
+    SYSTEM_WITHOUT(policy);
+    SYSTEM_WITHOUT(network_cost);
+    SYSTEM_WITHOUT(proxy);
+    SYSTEM_WITHOUT(machine_jobs);
+    SYSTEM_WITHOUT(bits_version);
+}
 
 #define IDENTITY_WITHOUT(member)                                          \
     do {                                                                  \
@@ -34,8 +61,15 @@ static void bits_ops_need_every_member_the_version_and_a_name(void **state)
     assert_int_equal(bht_bits_ops_check(NULL), E_INVALIDARG);
     o.version = BHT_BITS_OPS_VERSION + 1;
     assert_int_equal(bht_bits_ops_check(&o), E_INVALIDARG);
-    o.version = BHT_BITS_OPS_VERSION - 1;
+    o.version = 0;
     assert_int_equal(bht_bits_ops_check(&o), E_INVALIDARG);
+    /* version 2 appended set_cost_flags as optional: a version 1 struct, or a NULL member,
+     * still passes (the core then treats metered networks as unsupported) */
+    o.version = 1;
+    assert_int_equal(bht_bits_ops_check(&o), S_OK);
+    o = bht_fake_bits_ops;
+    o.set_cost_flags = NULL;
+    assert_int_equal(bht_bits_ops_check(&o), S_OK);
     BITS_WITHOUT(name);
     BITS_WITHOUT(create_job);
     BITS_WITHOUT(open_job);
@@ -108,6 +142,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(bits_ops_need_every_member_the_version_and_a_name),
+        cmocka_unit_test(system_ops_need_every_member_the_version_and_a_name),
         cmocka_unit_test(identity_ops_need_every_member_the_version_and_a_name),
         cmocka_unit_test(every_state_and_context_has_its_name),
     };
