@@ -57,7 +57,10 @@ static const char usage_text[] =
     "  --priority P                foreground | high | normal | low\n"
     "  --overwrite                 allow replacing an existing destination file\n"
     "  --allow-metered             transfer on metered networks too (job cost flags: transfer\n"
-    "                              always); a BITS without them warns and goes on\n"
+    "                              always); a BITS without them warns and goes on\n";
+
+/* A second string: ISO C bounds one literal at 4095 characters. */
+static const char usage_text_tail[] =
     "doctor: says why BITS would not move a job (service, logon session, version and\n"
     "  helper-token support, job limits, network cost, proxy; with --user the helper's logon\n"
     "  and BITS's admin-helper rule, on throw-away jobs, nothing transferred). Each check is\n"
@@ -98,7 +101,12 @@ int main(int argc, char **argv)
         return code;
     }
     if (o.command == CLI_HELP) {
+        /* one buffer for the whole text (over 4 KiB): a write error then shows at the
+         * final flush, with its errno, instead of midway */
+        static char help_buffer[sizeof usage_text + sizeof usage_text_tail];
+        setvbuf(stdout, help_buffer, _IOFBF, sizeof help_buffer);
         fputs(usage_text, stdout);
+        fputs(usage_text_tail, stdout);
         return out_check_stdout(0, 1);
     }
     if (o.command == CLI_VERSION) {

@@ -283,6 +283,7 @@ static const char *logon_type_name(enum bht_logon_type t)
     switch (t) {
     case BHT_LOGON_INTERACTIVE: return "interactive";
     case BHT_LOGON_NETWORK: return "network";
+    case BHT_LOGON_NETWORK_CLEARTEXT: return "network-cleartext";
     case BHT_LOGON_BATCH: return "batch";
     case BHT_LOGON_SERVICE: return "service";
     case BHT_LOGON_NEW_CREDENTIALS: return "new-credentials";
