@@ -25,3 +25,5 @@ bht_add_cmocka_test(NAME unit_windows_rules SOURCES windows_rules.c
                     LIBS bht_core_test_support LABELS unit fake)
 bht_add_cmocka_test(NAME unit_core_credentials SOURCES core_credentials.c
                     LIBS bht_core_test_support LABELS unit fake)
+bht_add_cmocka_test(NAME unit_core_events SOURCES core_events.c
+                    LIBS bht_core_test_support LABELS unit fake)
