@@ -16,6 +16,7 @@ struct recorder {
     int wiped_at[64]; /* the password was all zero when this stage began */
     size_t n;
     unsigned states;
+    unsigned recoveries;
 };
 
 static int password_wiped(const struct core_fixture *f)
@@ -32,6 +33,8 @@ static void record_event(void *user, const struct bht_event *ev)
 
     if (ev->kind == BHT_EVENT_STATE)
         r->states++;
+    if (ev->kind == BHT_EVENT_TOKEN_RECOVERY)
+        r->recoveries++;
     if (ev->kind != BHT_EVENT_STAGE)
         return;
     assert_true(r->n < 64);
@@ -51,7 +54,7 @@ static void stages_of_a_helper_token_transfer_in_order(void **state)
     };
     static const char *const remotes[] = {"https://files.corp.example/q3.pdf"};
     struct core_fixture *f = *state;
-    struct recorder r = {f, {0}, {0}, 0, 0};
+    struct recorder r = {f, {0}, {0}, 0, 0, 0};
 
     core_fixture_request(f, BHT_TOKEN_LOCAL_FILE | BHT_TOKEN_NETWORK, remotes, 1, 1);
     f->req.priority = BHT_PRIORITY_HIGH;
@@ -80,7 +83,7 @@ static void stages_after_a_failure(void **state)
     };
     static const char *const remotes[] = {PUBLIC_URL};
     struct core_fixture *f = *state;
-    struct recorder r = {f, {0}, {0}, 0, 0};
+    struct recorder r = {f, {0}, {0}, 0, 0, 0};
 
     core_fixture_request(f, BHT_TOKEN_LOCAL_FILE, remotes, 1, 0);
     bht_fake_fail(f->t->w, BHT_OP_IMPERSONATE, 1, E_ACCESSDENIED, BHT_FAULT_ONCE);
@@ -110,6 +113,44 @@ static void helper_token_refused_without_access_denied(void **state)
     core_fixture_assert_clean(f);
 }
 
+/* C100: one token recovery, one event saying so. */
+static void token_recovery_is_announced_once(void **state)
+{
+    static const char *const flaky[] = {"https://cdn.example/flaky"};
+    struct core_fixture *f = *state;
+    struct recorder r = {f, {0}, {0}, 0, 0, 0};
+
+    core_fixture_request(f, BHT_TOKEN_LOCAL_FILE, flaky, 1, 0);
+    f->req.on_event = record_event;
+    f->req.event_user = &r;
+    bht_run_transfer(&f->be, &f->req, &f->rep);
+    assert_int_equal(f->rep.outcome, BHT_OUTCOME_SUCCESS);
+    assert_int_equal(r.recoveries, 1);
+    assert_int_equal(f->rep.token_recoveries, 1);
+}
+
+/* IBitsTokenOptions refused: why, in the owner's words (C87: E_NOINTERFACE on Wine). */
+static void token_options_refusals_say_why(void **state)
+{
+    static const char *const remotes[] = {PUBLIC_URL};
+    struct core_fixture *f = *state;
+
+    core_fixture_request(f, BHT_TOKEN_LOCAL_FILE, remotes, 1, 0);
+    bht_fake_fail(f->t->w, BHT_OP_GET_TOKEN_OPTIONS, 1, E_NOINTERFACE, BHT_FAULT_ONCE);
+    bht_run_transfer(&f->be, &f->req, &f->rep);
+    assert_int_equal(f->rep.failed_step, BHT_STEP_TOKEN_OPTIONS);
+    assert_string_equal(f->rep.detail, "this BITS has no IBitsTokenOptions: helper tokens are not "
+                                       "supported here (use --no-helper-token to transfer as "
+                                       "yourself)");
+    core_fixture_world(f, NULL);
+    core_fixture_request(f, BHT_TOKEN_LOCAL_FILE, remotes, 1, 0);
+    bht_fake_fail(f->t->w, BHT_OP_GET_TOKEN_OPTIONS, 1, E_ACCESSDENIED, BHT_FAULT_ONCE);
+    bht_run_transfer(&f->be, &f->req, &f->rep);
+    assert_string_equal(f->rep.detail, "BITS refused the helper-token interface to the job owner");
+    assert_int_equal(bht_fake_calls(f->t->w, BHT_OP_LOGON), 0); /* no logon was attempted */
+    core_fixture_assert_clean(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -119,6 +160,10 @@ int main(void)
                                         core_fixture_teardown),
         cmocka_unit_test_setup_teardown(helper_token_refused_without_access_denied,
                                         core_fixture_setup, core_fixture_teardown),
+        cmocka_unit_test_setup_teardown(token_recovery_is_announced_once, core_fixture_setup,
+                                        core_fixture_teardown),
+        cmocka_unit_test_setup_teardown(token_options_refusals_say_why, core_fixture_setup,
+                                        core_fixture_teardown),
     };
     return cmocka_run_group_tests_name("core events", tests, NULL, NULL);
 }
