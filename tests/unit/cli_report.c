@@ -405,6 +405,11 @@ static void live_bar_draws_at_most_every_100_ms_and_is_cleared_by_the_next_line(
     ev.progress.bytes_total = 0;
     ev.elapsed_ms = 200;
     assert_string_equal(event_text(&out, ev), "\r\033[K[....................]   0%  5 B / ?  25 B/s");
+    /* A total of exactly 1 byte is known. */
+    ev.progress.bytes_total = 1;
+    ev.progress.bytes_transferred = 0;
+    ev.elapsed_ms = 400;
+    assert_string_equal(event_text(&out, ev), "\r\033[K[....................]   0%  0 B / 1 B  0 B/s");
     /* --quiet never draws, even on a terminal. */
     out_init(&out, 0, 1);
     assert_int_equal(out.tty, 0);
