@@ -410,6 +410,16 @@ static void live_bar_draws_at_most_every_100_ms_and_is_cleared_by_the_next_line(
     ev.progress.bytes_transferred = 0;
     ev.elapsed_ms = 400;
     assert_string_equal(event_text(&out, ev), "\r\033[K[....................]   0%  0 B / 1 B  0 B/s");
+    /* Exactly 1 B/s: the ETA shows; a stage line clears the bar first. */
+    ev.progress.bytes_total = 3;
+    ev.progress.bytes_transferred = 1;
+    ev.elapsed_ms = 1000;
+    assert_string_equal(event_text(&out, ev),
+                        "\r\033[K[######..............]  33%  1 B / 3 B  1 B/s  ETA 2s");
+    ev.kind = BHT_EVENT_STAGE;
+    ev.step = BHT_STEP_COMPLETE;
+    assert_string_equal(event_text(&out, ev),
+                        "\r\033[Kbitsht: completing the job (the files appear now)\n");
     /* --quiet never draws, even on a terminal. */
     out_init(&out, 0, 1);
     assert_int_equal(out.tty, 0);
