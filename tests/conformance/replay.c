@@ -1,4 +1,6 @@
-/* bitsht conformance: trace replay against the fake's wine8 profile (trace.h).
+/* bitsht conformance: trace replay against the fake (trace.h): a Wine trace against the
+ * wine8 profile, a Windows trace (from the Windows job of CI, ci/import-windows-trace)
+ * against the windows profile.
  *
  * Each recorded check is replayed in a fresh fake world holding the suite's resources, in
  * a folder of its own. Compared: every HRESULT (except wait's, which depends on timing, and
@@ -126,6 +128,7 @@ static int parse_line(const char *p, struct rec *r)
 
 struct replay {
     const char *path;
+    enum bht_fake_profile profile;
     FILE *out;
     struct bht_fake_world *w;
     const struct bht_bits_ops *bits;
@@ -448,7 +451,7 @@ static void replay_check(struct replay *rp, const struct rec *recs, size_t n, co
     size_t i, k;
 
     snprintf(rp->dir, sizeof(rp->dir), "%s%cr%04u", base, conf_sep(), serial);
-    rp->w = conf_fake_world_new(CONF_FAKE_HTTP_BASE, BHT_FAKE_PROFILE_WINE8);
+    rp->w = conf_fake_world_new(CONF_FAKE_HTTP_BASE, rp->profile);
     if (!rp->w || conf_make_dir(rp->dir) != 0) {
         mismatch(rp, &recs[0], "cannot set up a fake world and folder %s", rp->dir);
         if (rp->w)
@@ -482,17 +485,22 @@ static void replay_check(struct replay *rp, const struct rec *recs, size_t n, co
     conf_remove_tree(rp->dir);
 }
 
-static const char *replay_divergence(const char *check)
+static const char *replay_divergence(enum bht_fake_profile profile, const char *check)
 {
     size_t i;
 
+    if (profile != BHT_FAKE_PROFILE_WINE8)
+        return NULL; /* the list is about Wine; a Windows trace must replay clean */
     for (i = 0; i < sizeof(bht_replay_divergences) / sizeof(bht_replay_divergences[0]); i++)
         if (!strcmp(bht_replay_divergences[i].check, check))
             return bht_replay_divergences[i].reason;
     return NULL;
 }
 
-int conf_replay_file_in(const char *path, const char *dir, FILE *out, unsigned *out_ops)
+/* conf_replay_file_in against the given profile (a Windows trace: the windows profile,
+ * where no replay divergence may be listed). */
+static int conf_replay_file_as(enum bht_fake_profile profile, const char *path,
+                               const char *dir, FILE *out, unsigned *out_ops)
 {
     FILE *f = fopen(path, "rb");
     struct rec *recs = NULL;
@@ -525,9 +533,10 @@ int conf_replay_file_in(const char *path, const char *dir, FILE *out, unsigned *
     fclose(f);
     memset(&rp, 0, sizeof(rp));
     rp.path = path;
+    rp.profile = profile;
     rp.out = out;
     for (start = 0; start < n; start = i) {
-        const char *known = replay_divergence(recs[start].check);
+        const char *known = replay_divergence(profile, recs[start].check);
         for (i = start + 1; i < n && strcmp(recs[i].check, recs[start].check) == 0 &&
                             strcmp(recs[i].op, "begin") != 0;
              i++)
@@ -545,7 +554,12 @@ int conf_replay_file_in(const char *path, const char *dir, FILE *out, unsigned *
     return mismatches;
 }
 
-/* ---- the check ---- */
+int conf_replay_file_in(const char *path, const char *dir, FILE *out, unsigned *out_ops)
+{
+    return conf_replay_file_as(BHT_FAKE_PROFILE_WINE8, path, dir, out, out_ops);
+}
+
+/* ---- the checks ---- */
 
 #ifndef CONF_REPLAY_TRACE
 #define CONF_REPLAY_TRACE ""
@@ -571,7 +585,34 @@ static void wine8_trace_replays_on_the_fake_wine8_profile(void **state)
     CHECK_U64(t, 0, mismatches);
 }
 
+#ifndef CONF_REPLAY_TRACE_WINDOWS
+#define CONF_REPLAY_TRACE_WINDOWS ""
+#endif
+
+/* The trace of a real-Windows conformance run, checked in by ci/import-windows-trace: the
+ * fake's windows profile (and through it the COM fake) must do what Windows did. */
+static void windows_trace_replays_on_the_fake_windows_profile(void **state)
+{
+    struct bht_under_test *t = *state;
+    const char *path = getenv("BHT_CONFORMANCE_REPLAY_WINDOWS");
+    unsigned ops = 0;
+    int mismatches;
+
+    if (!path || !*path)
+        path = CONF_REPLAY_TRACE_WINDOWS;
+    mismatches = conf_replay_file_as(BHT_FAKE_PROFILE_WINDOWS, path, t->dir, stdout, &ops);
+    if (mismatches < 0)
+        conf_skip(t, "no Windows trace checked in yet (the Windows job of CI uploads one: "
+                     "ci/import-windows-trace)");
+    printf("replay: %u operations of %s replayed against fake-windows, %d mismatching checks\n",
+           ops, path, mismatches);
+    fflush(stdout);
+    assert_true(ops > 0);
+    CHECK_U64(t, 0, mismatches);
+}
+
 const struct conf_registered conf_checks_replay[] = {
     CONF_REGISTER(wine8_trace_replays_on_the_fake_wine8_profile),
+    CONF_REGISTER(windows_trace_replays_on_the_fake_windows_profile),
     CONF_END,
 };
