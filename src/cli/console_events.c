@@ -7,9 +7,12 @@
  * until the flow says it has finished, for a bounded time below that limit.
  *
  * A console process that loads user32.dll (the COM backend's message pump does) no longer
- * gets CTRL_LOGOFF_EVENT / CTRL_SHUTDOWN_EVENT (SetConsoleCtrlHandler's remarks); they are
- * handled here for builds and hosts where they still arrive. */
+ * gets CTRL_LOGOFF_EVENT / CTRL_SHUTDOWN_EVENT (SetConsoleCtrlHandler's remarks): Windows
+ * sends it WM_QUERYENDSESSION / WM_ENDSESSION instead, to top-level windows. A hidden one,
+ * on a thread of its own with its own message loop, takes them the same way. */
 #include "console_events.h"
+
+#include <string.h>
 
 #include "stop_signals.h"
 
@@ -17,6 +20,65 @@
 #define FLOW_END_WAIT_MS 4500u
 
 static HANDLE flow_ended; /* manual reset: set when no flow runs */
+static HWND session_window;
+
+static void wait_for_the_flow(void)
+{
+    if (flow_ended)
+        WaitForSingleObject(flow_ended, FLOW_END_WAIT_MS);
+}
+
+static LRESULT CALLBACK session_proc(HWND window, UINT msg, WPARAM wp, LPARAM lp)
+{
+    switch (msg) {
+    case WM_QUERYENDSESSION:
+        cli_stop_request();
+        return TRUE; /* the session may end: the job is being cancelled */
+    case WM_ENDSESSION:
+        if (wp) { /* it ends when this returns */
+            cli_stop_request();
+            wait_for_the_flow();
+        }
+        return 0;
+    default:
+        return DefWindowProcW(window, msg, wp, lp);
+    }
+}
+
+static DWORD WINAPI session_thread(void *ready)
+{
+    WNDCLASSW wc;
+    MSG msg;
+
+    memset(&wc, 0, sizeof wc);
+    wc.lpfnWndProc = session_proc;
+    wc.hInstance = GetModuleHandleW(NULL);
+    wc.lpszClassName = L"bitsht-session-end";
+    RegisterClassW(&wc);
+    /* top-level (not HWND_MESSAGE): only those are sent the session messages; never shown */
+    session_window = CreateWindowExW(0, wc.lpszClassName, L"bitsht", WS_OVERLAPPED, 0, 0, 0, 0,
+                                     NULL, NULL, wc.hInstance, NULL);
+    SetEvent(ready);
+    while (session_window && GetMessageW(&msg, NULL, 0, 0) > 0) {
+        TranslateMessage(&msg);
+        DispatchMessageW(&msg);
+    }
+    return 0;
+}
+
+static void start_session_window(void)
+{
+    HANDLE ready = CreateEventW(NULL, TRUE, FALSE, NULL), thread;
+
+    if (!ready)
+        return;
+    thread = CreateThread(NULL, 0, session_thread, ready, 0, NULL);
+    if (thread) {
+        WaitForSingleObject(ready, 5000);
+        CloseHandle(thread);
+    }
+    CloseHandle(ready);
+}
 
 void cli_console_events_install(void)
 {
@@ -25,6 +87,13 @@ void cli_console_events_install(void)
     else
         ResetEvent(flow_ended);
     SetConsoleCtrlHandler(cli_console_event_handler, TRUE);
+    if (!session_window)
+        start_session_window();
+}
+
+HWND cli_console_events_window(void)
+{
+    return session_window;
 }
 
 void cli_console_events_flow_done(void)
@@ -44,8 +113,7 @@ BOOL WINAPI cli_console_event_handler(DWORD event)
     case CTRL_LOGOFF_EVENT:
     case CTRL_SHUTDOWN_EVENT:
         cli_stop_request();
-        if (flow_ended)
-            WaitForSingleObject(flow_ended, FLOW_END_WAIT_MS);
+        wait_for_the_flow();
         return TRUE;
     default:
         return FALSE;

@@ -2,8 +2,10 @@
  * event arrives while a helper-token transfer waits on the fake's stalled resource; the job
  * must end cancelled, the thread reverted, the token closed, nothing queued, and for close,
  * logoff and shutdown (after which Windows ends the process) the handler may return only
- * once the flow has finished. Wine's delivery of GenerateConsoleCtrlEvent is measured
- * first; the handler is also called as Windows calls it, on a thread of its own. */
+ * once the flow has finished; the same for WM_QUERYENDSESSION / WM_ENDSESSION sent to the
+ * hidden window (logoff and shutdown as a process with user32 loaded gets them). Wine's
+ * delivery of GenerateConsoleCtrlEvent is measured first; the handler is also called as
+ * Windows calls it, on a thread of its own. */
 #include <windows.h>
 
 #include <stdarg.h>
@@ -29,11 +31,23 @@ struct run {
     BOOL handled;
 };
 
+/* Pseudo event: logoff as a process with user32 loaded sees it, two messages to its
+ * top-level windows, the second ending the session when it returns. */
+#define SESSION_END_MESSAGES 0x100u
+
 static DWORD WINAPI windows_calls_the_handler(void *arg)
 {
     struct run *r = arg;
 
-    r->handled = cli_console_event_handler(r->event);
+    if (r->event == SESSION_END_MESSAGES) {
+        HWND w = cli_console_events_window();
+
+        r->handled = w && SendMessageW(w, WM_QUERYENDSESSION, 0, ENDSESSION_LOGOFF) == TRUE;
+        if (w)
+            SendMessageW(w, WM_ENDSESSION, TRUE, ENDSESSION_LOGOFF);
+    } else {
+        r->handled = cli_console_event_handler(r->event);
+    }
     r->handler_returned_at = InterlockedIncrement(&r->seq);
     return 0;
 }
@@ -127,8 +141,8 @@ static void generated_ctrl_break_reaches_the_handler(void **state)
 
 static void each_console_event_cancels_the_job_like_sigint(void **state)
 {
-    static const DWORD events[] = {CTRL_C_EVENT, CTRL_BREAK_EVENT, CTRL_CLOSE_EVENT,
-                                   CTRL_LOGOFF_EVENT, CTRL_SHUTDOWN_EVENT};
+    static const DWORD events[] = {CTRL_C_EVENT,      CTRL_BREAK_EVENT,    CTRL_CLOSE_EVENT,
+                                   CTRL_LOGOFF_EVENT, CTRL_SHUTDOWN_EVENT, SESSION_END_MESSAGES};
 
     for (size_t i = 0; i < sizeof events / sizeof events[0]; i++)
         run_flow_with_event(*state, events[i], 0);
