@@ -331,6 +331,18 @@ static void stage_lines_name_each_step(void **state)
     ev.step = BHT_STEP_SET_TOKEN_FLAGS;
     assert_string_equal(event_text(&out, ev),
                         "bitsht: setting the helper token flags (local,network)\n");
+    /* C115: with new-credentials the logon line says what that means. */
+    out.new_credentials = 1;
+    ev.step = BHT_STEP_LOGON;
+    assert_string_equal(event_text(&out, ev),
+                        "bitsht: logging on CORP\\alice with new-credentials: the token is your "
+                        "own (the helper SID BITS reports is yours), CORP\\alice's credentials "
+                        "are used only toward servers, and the password is not checked now: a "
+                        "wrong one shows later as HTTP 401 or access denied\n");
+    ev.step = BHT_STEP_SET_TOKEN_FLAGS; /* only the logon line changes */
+    assert_string_equal(event_text(&out, ev),
+                        "bitsht: setting the helper token flags (local,network)\n");
+    out.new_credentials = 0;
     ev.step = BHT_STEP_ADD_FILE;
     assert_string_equal(event_text(&out, ev), "bitsht: adding the files\n");
     ev.job_id = "{J}";
@@ -420,6 +432,20 @@ static void live_bar_draws_at_most_every_100_ms_and_is_cleared_by_the_next_line(
     ev.step = BHT_STEP_COMPLETE;
     assert_string_equal(event_text(&out, ev),
                         "\r\033[Kbitsht: completing the job (the files appear now)\n");
+    /* Transient and recovery lines clear the bar too. */
+    ev.kind = BHT_EVENT_PROGRESS;
+    ev.elapsed_ms = 5000;
+    event_text(&out, ev);
+    ev.kind = BHT_EVENT_TRANSIENT;
+    ev.error = NULL;
+    assert_string_equal(event_text(&out, ev),
+                        "\r\033[Kbitsht: transient error; BITS will retry\n");
+    ev.kind = BHT_EVENT_PROGRESS;
+    ev.elapsed_ms = 6000;
+    event_text(&out, ev);
+    ev.kind = BHT_EVENT_TOKEN_RECOVERY;
+    assert_string_equal(event_text(&out, ev),
+                        "\r\033[Kbitsht: BITS dropped the helper token; setting it again\n");
     /* --quiet never draws, even on a terminal. */
     out_init(&out, 0, 1);
     assert_int_equal(out.tty, 0);
