@@ -325,6 +325,40 @@ static void good_helper_passes_both_helper_checks_and_transfers_nothing(void **s
     assert_nothing_left(f);
 }
 
+/* The password is wiped right after the logon, before anything else happens with the
+ * token: the next identity call (impersonate) sees an all-zero buffer. */
+static int password_bytes_at_impersonate = -1;
+
+static bht_hr impersonate_checking_the_password(void *ctx, struct bht_token *token)
+{
+    password_bytes_at_impersonate = 0;
+    for (size_t i = 0; i < sizeof dt.password; i++)
+        password_bytes_at_impersonate += dt.password[i] != 0;
+    return bht_fake_identity_ops.impersonate(ctx, token);
+}
+
+static void password_is_wiped_before_the_token_is_used(void **state)
+{
+    struct core_fixture *f = *state;
+    struct bht_identity_ops spy = bht_fake_identity_ops;
+
+    core_fixture_world(f, NULL);
+    spy.impersonate = impersonate_checking_the_password;
+    f->be.identity = &spy;
+    memset(&dt, 0, sizeof dt);
+    snprintf(dt.password, sizeof dt.password, "%s", ALICE_PASSWORD);
+    dt.req.with_helper = 1;
+    dt.req.domain = "CORP";
+    dt.req.user = dt.req.user_arg = "alice";
+    dt.req.password = dt.password;
+    dt.req.logon_type = BHT_LOGON_INTERACTIVE;
+    dt.req.token_flags = BHT_TOKEN_LOCAL_FILE;
+    password_bytes_at_impersonate = -1;
+    bht_run_doctor(&f->be, &dt.req, &dt.rep);
+    assert_check(&dt.rep, BHT_CHECK_HELPER_RULE, BHT_CHECK_PASS);
+    assert_int_equal(password_bytes_at_impersonate, 0);
+}
+
 /* C92: an administrator helper for a non-administrator owner (1607 and later) */
 static void admin_helper_for_a_non_admin_owner_fails_c92(void **state)
 {
@@ -422,6 +456,7 @@ int main(void)
         T(helper_logon_failures_fail_with_their_hresult),
         T(network_logon_with_network_flag_warns_c113),
         T(good_helper_passes_both_helper_checks_and_transfers_nothing),
+        T(password_is_wiped_before_the_token_is_used),
         T(admin_helper_for_a_non_admin_owner_fails_c92),
         T(legacy_rule_refuses_a_non_admin_owner_c91),
         T(wine8_helper_checks_fail_without_leaving_anything),
