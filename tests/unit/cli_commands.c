@@ -210,6 +210,7 @@ static void clear_token_text_quiet_and_json(void **state)
 static void list_in_text_and_json(void **state)
 {
     struct cmd_t *c = *state;
+    struct bht_job *second;
     char want[1024];
 
     assert_int_equal(run(c, cmd_list, CLI_LIST, 0, 0), 0);
@@ -224,9 +225,10 @@ static void list_in_text_and_json(void **state)
     assert_string_equal(c->so.text, want);
 
     /* Two jobs: a comma between them. */
-    fake_t_new_job(c->t);
+    second = fake_t_new_job(c->t);
     assert_int_equal(run(c, cmd_list, CLI_LIST, 1, 0), 0);
     assert_non_null(strstr(c->so.text, "\"age_s\":0},{\"id\":\"{"));
+    c->t->b->release(c->t->w, second);
 }
 
 static void list_of_nothing_and_list_failure(void **state)
@@ -273,17 +275,20 @@ static void cleanup_cancels_live_jobs_and_counts(void **state)
     assert_int_equal(bht_fake_calls(c->t->w, BHT_OP_CANCEL), 2);
     c->t->b->release(c->t->w, second);
 
-    fake_t_new_job(c->t);
+    second = fake_t_new_job(c->t);
     assert_int_equal(run(c, cmd_cleanup, CLI_CLEANUP, 1, 0), 0);
     assert_string_equal(c->so.text, "{\"cancelled\":1,\"failed\":0}\n");
     assert_string_equal(c->se.text, "");
-    fake_t_new_job(c->t);
+    c->t->b->release(c->t->w, second);
+    second = fake_t_new_job(c->t);
     assert_int_equal(run(c, cmd_cleanup, CLI_CLEANUP, 0, 1), 0);
     assert_string_equal(c->so.text, "");
     assert_string_equal(c->se.text, "");
-    fake_t_new_job(c->t);
+    c->t->b->release(c->t->w, second);
+    second = fake_t_new_job(c->t);
     assert_int_equal(run(c, cmd_cleanup, CLI_CLEANUP, 0, 0), 0);
     assert_string_equal(c->so.text, "cancelled 1 job\n");
+    c->t->b->release(c->t->w, second); /* every handle released: ASan's leak check */
 }
 
 static void cleanup_reports_jobs_it_cannot_cancel_and_exits_1(void **state)
