@@ -671,7 +671,9 @@ def test_sample_form_password_leaves_cmdline_before_the_warning(cli, tmp_path):
     os.close(w)
     try:
         deadline = time.monotonic() + 30
-        while "pipe_write" not in Path(f"/proc/{proc.pid}/wchan").read_text():
+        while "pipe_write" not in (wchan := Path(f"/proc/{proc.pid}/wchan").read_text()):
+            if wchan.strip() == "0" and time.monotonic() > deadline - 25:
+                pytest.skip("this kernel hides /proc/PID/wchan: cannot see the blocked write")
             assert time.monotonic() < deadline and proc.poll() is None
             time.sleep(0.01)
         cmdline = Path(f"/proc/{proc.pid}/cmdline").read_bytes()
