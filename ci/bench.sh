@@ -82,6 +82,15 @@ if wants fake; then
     else
         missing fake_jobs_per_s "build of bench_fake_jobs failed ($linux.bench.log)"
     fi
+    # parse_*: world and state files of 1k / 10k / 100k lines, and the 100k/1k ratio
+    # (about 100 when linear, 10,000 when quadratic; issue 13 item 17).
+    if ninja -C "$linux" -j2 bench_fake_parse >>"$linux.bench.log" 2>&1; then
+        reps=3; [ $quick = 1 ] && reps=1
+        out=$("$linux/bin/bench_fake_parse" $reps) || missing parse_world_resources_ratio "bench_fake_parse failed"
+        printf '%s\n' "$out" | emit
+    else
+        missing parse_world_resources_ratio "build of bench_fake_parse failed ($linux.bench.log)"
+    fi
 fi
 
 if wants suite; then
@@ -175,7 +184,8 @@ by_name = {f["name"]: f["value"] for f in figures}
 # The issue's targets, compared for the reader; a miss is information, not a failure.
 targets = [("wait_cpu_ratio", "<=", 0.01), ("error_latency_ms", "<=", 1000),
            ("fake_jobs_per_s_10000", ">=", 10000), ("suite_native_s", "<=", 2),
-           ("suite_full_s", "<=", 60)]
+           ("suite_full_s", "<=", 60), ("parse_world_resources_ratio", "<=", 300),
+           ("parse_world_users_ratio", "<=", 300), ("parse_state_jobs_ratio", "<=", 300)]
 tgt = []
 for name, op, limit in targets:
     v = by_name.get(name)

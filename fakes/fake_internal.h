@@ -76,8 +76,25 @@ enum fake_remote_kind {
 
 struct fake_user_list {
     struct fake_user **v;
-    size_t n;
+    size_t n, cap;
 };
+
+/* fake_index.c: hash -> record pointers (names are compared by the caller). No removal:
+ * users and resources live as long as their world. */
+struct fake_index_slot {
+    uint64_t hash;
+    void *value; /* NULL: free slot */
+};
+struct fake_index {
+    struct fake_index_slot *slots;
+    size_t cap, n;
+};
+uint64_t fake_hash_text(uint64_t h, const char *s, int fold_case); /* h 0: start */
+int fake_index_reserve(struct fake_index *ix, size_t more);       /* 0: out of memory */
+int fake_index_put(struct fake_index *ix, uint64_t hash, void *value);
+/* The records stored under hash, one per call; *cursor starts at 0. NULL: no more. */
+void *fake_index_next(const struct fake_index *ix, uint64_t hash, size_t *cursor);
+void fake_index_free(struct fake_index *ix);
 
 struct fake_resource {
     char *remote;
@@ -181,11 +198,13 @@ struct bht_fake_world {
     enum bht_fake_profile profile;
     enum fake_admin_rule admin_rule;
     struct fake_user_list users;
+    struct fake_index user_index;     /* DOMAIN\name without case -> user */
     struct fake_user *owner;      /* the process identity */
     char local_domain[FAKE_NAME_MAX]; /* the machine's name: its accounts are local (C112) */
     char *owner_option;           /* "DOMAIN\user" from option owner=, resolved at parse end */
     struct fake_resource **resources;
     size_t n_resources;
+    struct fake_index resource_index; /* remote name -> resource */
     struct fake_folder **folders;
     size_t n_folders;
     unsigned max_files_per_job, max_jobs_per_user, max_jobs_per_machine;
@@ -218,6 +237,16 @@ struct bht_fake_world {
 
 /* fake_world.c */
 struct fake_user *fake_find_user(const struct bht_fake_world *w, const char *qualified);
+/* The index keys, and lookups in an index of users or resources (the world's, or a
+ * parse's staging one). */
+uint64_t fake_user_hash(const char *domain, const char *name);
+struct fake_user *fake_index_find_user(const struct fake_index *ix, const char *domain,
+                                       const char *name);
+struct fake_resource *fake_index_find_resource(const struct fake_index *ix,
+                                               const char *remote);
+/* Adds u to a list of users and its index (0: out of memory, nothing added). */
+int fake_user_list_add_indexed(struct fake_user_list *l, struct fake_index *ix,
+                               struct fake_user *u);
 struct fake_user *fake_find_user2(const struct bht_fake_world *w, const char *domain,
                                   const char *name);
 struct fake_user *fake_user_new(const char *domain, const char *name, const char *password,

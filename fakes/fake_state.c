@@ -390,10 +390,16 @@ static bht_hr check_file_names(struct reader *r, const struct fake_job *j, size_
 
 struct loaded {
     struct fake_job **v;
-    size_t n;
+    size_t n, cap;
+    struct fake_index by_serial; /* duplicate ids found in O(1) (issue 13 item 17) */
     uint64_t clock;
     uint64_t next_serial;
 };
+
+static uint64_t serial_hash(uint32_t serial)
+{
+    return (uint64_t)serial * 0x9E3779B97F4A7C15ull; /* spreads consecutive serials */
+}
 
 static bht_hr read_job_line(struct reader *r, char **f, int n, const struct loaded *ld,
                             struct fake_job **out, uint64_t *nfiles)
@@ -406,7 +412,6 @@ static bht_hr read_job_line(struct reader *r, char **f, int n, const struct load
     uint64_t creds;
     long efile;
     char *end;
-    size_t i;
     bht_hr hr;
 
     *out = NULL;
@@ -414,9 +419,13 @@ static bht_hr read_job_line(struct reader *r, char **f, int n, const struct load
         return bad(r, "expected a job record or 'end'");
     if (!fake_job_parse_id(f[1], &serial) || serial >= ld->next_serial)
         return bad(r, "bad job id");
-    for (i = 0; i < ld->n; i++)
-        if (ld->v[i]->serial == serial)
-            return bad(r, "duplicate job %s", f[1]);
+    {
+        size_t cursor = 0;
+        const struct fake_job *seen;
+        while ((seen = fake_index_next(&ld->by_serial, serial_hash(serial), &cursor)) != NULL)
+            if (seen->serial == serial)
+                return bad(r, "duplicate job %s", f[1]);
+    }
     if (!get_num(f[2], BHT_JOB_TRANSFERRED, &v[0]))
         return bad(r, "bad state");
     if ((hr = get_user(r, f[3], &owner, 0)) != S_OK)
@@ -541,15 +550,20 @@ static bht_hr parse_state(struct reader *r, char *text, struct loaded *ld)
             ended = 1;
             continue;
         }
-        {
-            struct fake_job **v = realloc(ld->v, (ld->n + 1) * sizeof(*v));
+        if (ld->n == ld->cap) {
+            size_t cap = ld->cap ? 2 * ld->cap : 16;
+            struct fake_job **v = realloc(ld->v, cap * sizeof(*v));
             if (!v)
                 return bad(r, "out of memory");
             ld->v = v;
+            ld->cap = cap;
         }
+        if (!fake_index_reserve(&ld->by_serial, 1))
+            return bad(r, "out of memory");
         if ((hr = read_job_line(r, f, n, ld, &cur, &nfiles)) != S_OK)
             return hr;
         ld->v[ld->n++] = cur;
+        fake_index_put(&ld->by_serial, serial_hash(cur->serial), cur); /* reserved */
     }
     if (r->line < 3 || !ended) {
         r->line++;
@@ -611,6 +625,7 @@ bht_hr fake_state_parse_text(struct bht_fake_world *w, char *text, size_t n, con
             fake_job_free(ld.v[i]);
         free(ld.v);
     }
+    fake_index_free(&ld.by_serial);
     return hr;
 }
 

@@ -108,6 +108,8 @@ void bht_fake_world_free(struct bht_fake_world *w)
     for (i = 0; i < w->users.n; i++)
         fake_user_free(w->users.v[i]);
     free(w->users.v);
+    fake_index_free(&w->user_index);
+    fake_index_free(&w->resource_index);
     for (i = 0; i < w->n_resources; i++)
         fake_resource_free(w->resources[i]);
     free(w->resources);
@@ -158,17 +160,38 @@ struct fake_user *fake_user_new(const char *domain, const char *name, const char
     return u;
 }
 
+uint64_t fake_user_hash(const char *domain, const char *name)
+{
+    /* Windows compares account names without regard to case. */
+    return fake_hash_text(fake_hash_text(fake_hash_text(0, domain, 1), "\\", 0), name, 1);
+}
+
+struct fake_user *fake_index_find_user(const struct fake_index *ix, const char *domain,
+                                       const char *name)
+{
+    uint64_t h = fake_user_hash(domain, name);
+    size_t cursor = 0;
+    struct fake_user *u;
+
+    while ((u = fake_index_next(ix, h, &cursor)) != NULL)
+        if (!fake_ascii_casecmp(u->domain, domain) && !fake_ascii_casecmp(u->name, name))
+            return u;
+    return NULL;
+}
+
 struct fake_user *fake_find_user2(const struct bht_fake_world *w, const char *domain,
                                   const char *name)
 {
-    size_t i;
+    return fake_index_find_user(&w->user_index, domain, name);
+}
 
-    /* Windows compares account names without regard to case. */
-    for (i = 0; i < w->users.n; i++)
-        if (!fake_ascii_casecmp(w->users.v[i]->domain, domain) &&
-            !fake_ascii_casecmp(w->users.v[i]->name, name))
-            return w->users.v[i];
-    return NULL;
+int fake_user_list_add_indexed(struct fake_user_list *l, struct fake_index *ix,
+                               struct fake_user *u)
+{
+    if (!fake_index_reserve(ix, 1) || !fake_user_list_add(l, u))
+        return 0;
+    fake_index_put(ix, fake_user_hash(u->domain, u->name), u); /* reserved: cannot fail */
+    return 1;
 }
 
 struct fake_user *fake_find_user(const struct bht_fake_world *w, const char *qualified)
@@ -199,12 +222,15 @@ int fake_user_list_has(const struct fake_user_list *l, const struct fake_user *u
 
 int fake_user_list_add(struct fake_user_list *l, struct fake_user *u)
 {
-    struct fake_user **v = realloc(l->v, (l->n + 1) * sizeof(*v));
-
-    if (!v)
-        return 0;
-    v[l->n++] = u;
-    l->v = v;
+    if (l->n == l->cap) { /* doubling: n additions cost O(n) */
+        size_t cap = l->cap ? 2 * l->cap : 4;
+        struct fake_user **v = realloc(l->v, cap * sizeof(*v));
+        if (!v)
+            return 0;
+        l->v = v;
+        l->cap = cap;
+    }
+    l->v[l->n++] = u;
     return 1;
 }
 
@@ -218,7 +244,7 @@ struct fake_user *fake_owner(struct bht_fake_world *w)
     if (!u) {
         u = fake_user_new(FAKE_DEFAULT_OWNER_DOMAIN, FAKE_DEFAULT_OWNER_NAME, NULL, 0, 0,
                           1000u + (unsigned)w->users.n);
-        if (!u || !fake_user_list_add(&w->users, u)) {
+        if (!u || !fake_user_list_add_indexed(&w->users, &w->user_index, u)) {
             fake_user_free(u);
             return NULL;
         }
@@ -238,14 +264,21 @@ struct fake_identity fake_caller(struct bht_fake_world *w)
     return id;
 }
 
+struct fake_resource *fake_index_find_resource(const struct fake_index *ix, const char *remote)
+{
+    uint64_t h = fake_hash_text(0, remote, 0); /* matched exactly, as AddFile's name */
+    size_t cursor = 0;
+    struct fake_resource *r;
+
+    while ((r = fake_index_next(ix, h, &cursor)) != NULL)
+        if (!strcmp(r->remote, remote))
+            return r;
+    return NULL;
+}
+
 struct fake_resource *fake_find_resource(const struct bht_fake_world *w, const char *remote)
 {
-    size_t i;
-
-    for (i = 0; i < w->n_resources; i++)
-        if (!strcmp(w->resources[i]->remote, remote))
-            return w->resources[i];
-    return NULL;
+    return fake_index_find_resource(&w->resource_index, remote);
 }
 
 const struct fake_folder *fake_find_folder(const struct bht_fake_world *w, const char *dir)

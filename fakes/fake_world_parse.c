@@ -20,8 +20,10 @@
 
 struct staging {
     struct fake_user_list users;
+    struct fake_index user_index; /* as the world's: duplicates and names found in O(1) */
     struct fake_resource **res;
-    size_t n_res;
+    size_t n_res, cap_res;
+    struct fake_index res_index;
     struct fake_folder **folders;
     size_t n_folders;
     /* options: seen[] marks duplicates */
@@ -91,6 +93,25 @@ static void staging_free(struct staging *st)
     for (i = 0; i < st->n_folders; i++)
         fake_folder_free(st->folders[i]);
     free(st->folders);
+    fake_index_free(&st->user_index);
+    fake_index_free(&st->res_index);
+}
+
+static int staging_add_resource(struct staging *st, struct fake_resource *r)
+{
+    if (!fake_index_reserve(&st->res_index, 1))
+        return 0;
+    if (st->n_res == st->cap_res) {
+        size_t cap = st->cap_res ? 2 * st->cap_res : 16;
+        struct fake_resource **v = realloc(st->res, cap * sizeof(*v));
+        if (!v)
+            return 0;
+        st->res = v;
+        st->cap_res = cap;
+    }
+    st->res[st->n_res++] = r;
+    fake_index_put(&st->res_index, fake_hash_text(0, r->remote, 0), r); /* reserved */
+    return 1;
 }
 
 /* ---- small lexical helpers ---- */
@@ -192,17 +213,12 @@ static int split_account(const char *s, char *domain, char *name)
 static struct fake_user *find_any_user(struct parser *p, const char *qualified)
 {
     char domain[FAKE_NAME_MAX], name[FAKE_NAME_MAX];
-    struct bht_fake_world tmp;
     struct fake_user *u;
 
     if (!split_account(qualified, domain, name))
         return NULL;
     u = fake_find_user2(p->w, domain, name);
-    if (u)
-        return u;
-    memset(&tmp, 0, sizeof(tmp));
-    tmp.users = p->st->users;
-    return fake_find_user2(&tmp, domain, name);
+    return u ? u : fake_index_find_user(&p->st->user_index, domain, name);
 }
 
 /* "key=value" or a bare "key"; value NULL for the bare form. */
@@ -339,7 +355,7 @@ static bht_hr decl_user(struct parser *p, char **tok, int n)
     }
     /* A declared user without password= has the empty one: logons are refused (C104). */
     u = fake_user_new(domain, name, password ? password : "", admin, mask, p->next_rid++);
-    if (!u || !fake_user_list_add(&p->st->users, u)) {
+    if (!u || !fake_user_list_add_indexed(&p->st->users, &p->st->user_index, u)) {
         fake_user_free(u);
         return fail(p, "out of memory");
     }
@@ -362,10 +378,9 @@ static char *resolve_content_path(struct parser *p, const char *value)
 
 static bht_hr decl_resource(struct parser *p, char **tok, int n)
 {
-    struct fake_resource *r, **v;
+    struct fake_resource *r;
     unsigned seen = 0;
     int i, has_size = 0;
-    size_t k;
     struct kv kv;
     bht_hr hr = S_OK;
 
@@ -374,11 +389,8 @@ static bht_hr decl_resource(struct parser *p, char **tok, int n)
     if (fake_remote_kind(tok[1]) == FAKE_REMOTE_BAD || strlen(tok[1]) > 4 * BHT_REMOTE_NAME_MAX)
         return fail(p, "resource: '%s' is not an http(s) URL, UNC path, file:// URL or full "
                        "local path", tok[1]);
-    if (fake_find_resource(p->w, tok[1]))
+    if (fake_find_resource(p->w, tok[1]) || fake_index_find_resource(&p->st->res_index, tok[1]))
         return fail(p, "duplicate resource '%s'", tok[1]);
-    for (k = 0; k < p->st->n_res; k++)
-        if (!strcmp(p->st->res[k]->remote, tok[1]))
-            return fail(p, "duplicate resource '%s'", tok[1]);
     r = calloc(1, sizeof(*r));
     if (!r || !(r->remote = fake_strdup(tok[1]))) {
         free(r);
@@ -449,14 +461,9 @@ static bht_hr decl_resource(struct parser *p, char **tok, int n)
     if (hr == S_OK && has_size && r->content)
         hr = fail(p, "size and content exclude each other");
     if (hr == S_OK) {
-        v = realloc(p->st->res, (p->st->n_res + 1) * sizeof(*v));
-        if (!v) {
-            hr = fail(p, "out of memory");
-        } else {
-            p->st->res = v;
-            v[p->st->n_res++] = r;
+        if (staging_add_resource(p->st, r))
             return S_OK;
-        }
+        hr = fail(p, "out of memory");
     }
     fake_resource_free(r);
     return hr;
@@ -748,7 +755,7 @@ static bht_hr resolve_owner(struct parser *p)
     if (!u) {
         split_account(st->owner, domain, name);
         u = fake_user_new(domain, name, NULL, 0, 0, p->next_rid++);
-        if (!u || !fake_user_list_add(&st->users, u)) {
+        if (!u || !fake_user_list_add_indexed(&st->users, &st->user_index, u)) {
             fake_user_free(u);
             return fail(p, "out of memory");
         }
@@ -780,16 +787,30 @@ static bht_hr commit(struct parser *p)
          **folders = (void **)w->folders;
     size_t nu = w->users.n, nr = w->n_resources, nf = w->n_folders;
 
-    /* Grow all three arrays first so a failure leaves the world untouched. */
+    size_t i;
+
+    /* Grow both indexes and all three arrays first so a failure leaves the world
+     * untouched. */
+    if (!fake_index_reserve(&w->user_index, st->users.n) ||
+        !fake_index_reserve(&w->resource_index, st->n_res))
+        return fail(p, "out of memory");
     if (grow_and_append(&users, &nu, (void **)st->users.v, st->users.n) != S_OK)
         return fail(p, "out of memory");
     w->users.v = (struct fake_user **)users;
+    w->users.cap = nu;
     if (grow_and_append(&res, &nr, (void **)st->res, st->n_res) != S_OK)
         return fail(p, "out of memory");
     w->resources = (struct fake_resource **)res;
     if (grow_and_append(&folders, &nf, (void **)st->folders, st->n_folders) != S_OK)
         return fail(p, "out of memory");
     w->folders = (struct fake_folder **)folders;
+    for (i = 0; i < st->users.n; i++) /* reserved above: cannot fail */
+        fake_index_put(&w->user_index,
+                       fake_user_hash(st->users.v[i]->domain, st->users.v[i]->name),
+                       st->users.v[i]);
+    for (i = 0; i < st->n_res; i++)
+        fake_index_put(&w->resource_index, fake_hash_text(0, st->res[i]->remote, 0),
+                       st->res[i]);
     w->users.n = nu;
     w->n_resources = nr;
     w->n_folders = nf;
