@@ -525,7 +525,11 @@ HRESULT STDMETHODCALLTYPE comfake_job_SetProperty(IBackgroundCopyJob5 *iface,
         return comfake_leave(hr);
     switch (id) {
     case BITS_JOB_PROPERTY_ID_COST_FLAGS:
-        e->cost_flags = value.Dword;
+        /* the engine holds a job the cost policy excludes (fakes/fake_system.c): the
+         * fake op applies the flags, this record answers GetProperty */
+        hr = bht_fake_bits_ops.set_cost_flags(W, job->h, value.Dword);
+        if (SUCCEEDED(hr))
+            e->cost_flags = value.Dword;
         break;
     case BITS_JOB_PROPERTY_NOTIFICATION_CLSID:
         e->notification_clsid = value.ClsID;

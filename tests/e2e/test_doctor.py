@@ -286,3 +286,50 @@ def test_wine_allow_metered_warns_and_transfers(run_bitsht, host_path, http_serv
     assert json.loads(proc.stdout)["cost_flags"] == "unsupported"
     assert "cannot set job cost flags (no IBackgroundCopyJob5)" in proc.stderr
     assert dest.read_bytes() == b"m" * 5000
+
+
+# ---- the COM fake (fakes/com, bitsht_fakebits.dll) under Wine ----
+
+COM_FAKE_WORLD = r"""
+user CORP\alice password={pw}
+user CORP\bob password=hunter2
+option owner=CORP\bob
+resource https://cdn.example/public.bin size=3000
+system cost=roaming
+"""
+
+
+@pytest.fixture
+def com_fake_env(work_dir, host_path):
+    world = work_dir / "m.world"
+    world.write_text(COM_FAKE_WORLD.format(pw=PASSWORD))
+    return {"BITSHT_COM_SERVER": "bitsht_fakebits.dll", "BITSHT_FAKE_WORLD": host_path(world)}
+
+
+@pytest.mark.builds("mingw64")
+def test_com_fake_doctor_asks_bits_through_com(run_bitsht, com_fake_env):
+    """The BITS checks go through src/com to the COM fake (Windows-like: token options,
+    the caller's jobs, no all-users view for a non-administrator); the machine checks stay
+    Win32's questions, answered by Wine."""
+    proc = run_bitsht("doctor", "--backend", "com", "--json", env=com_fake_env)
+    rep = json.loads(proc.stdout)
+    assert statuses(rep) == dict(WINE_STATUSES, **{"helper-token-support": "pass"})
+    assert "machine: not visible" in check(rep, "job-limits")["reason"]
+    assert proc.returncode == 0
+
+
+@pytest.mark.builds("mingw64")
+def test_com_fake_metered_job_is_held_without_allow_metered_and_moves_with_it(
+        run_bitsht, com_fake_env, work_dir, host_path):
+    base = ["transfer", "--backend", "com", "--json", "--no-helper-token", "--timeout", "5",
+            "https://cdn.example/public.bin"]
+    held = run_bitsht(*base, host_path(work_dir / "held.bin"), env=com_fake_env)
+    rep = json.loads(held.stdout)
+    assert held.returncode == 4 and rep["final_state"] == "CANCELLED", held.stderr
+    assert rep["cost_flags"] is None and "TRANSFERRING" not in held.stderr
+    moved = run_bitsht(*base, "--allow-metered", host_path(work_dir / "moved.bin"),
+                       env=com_fake_env)
+    rep = json.loads(moved.stdout)
+    assert moved.returncode == 0, moved.stderr
+    assert rep["cost_flags"] == "transfer_always"  # IBackgroundCopyJob5::SetProperty
+    assert (work_dir / "moved.bin").stat().st_size == 3000
