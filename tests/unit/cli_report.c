@@ -451,6 +451,30 @@ static void live_bar_draws_at_most_every_100_ms_and_is_cleared_by_the_next_line(
     assert_int_equal(out.tty, 0);
 }
 
+/* A report or an error after the live bar clears it first; control characters in a
+ * message print as '?' (a tab stays), so a BITS text cannot drive the terminal. */
+static void report_and_error_clear_the_bar_and_neutralise_controls(void **state)
+{
+    struct cli_output out;
+    struct bht_report r = failed_report();
+    struct bht_event ev = {.kind = BHT_EVENT_PROGRESS, .job_id = ""};
+    struct capture o, e;
+
+    (void)state;
+    out_init(&out, 0, 0);
+    out.tty = 1;
+    ev.progress.bytes_total = 10;
+    ev.elapsed_ms = 1000;
+    CAPTURE(o, e, out_event(&out, &ev));
+    strcpy(r.detail, "bad\x1f\x1b[2Jx\x7f\ty");
+    CAPTURE(o, e, out_report(&out, &r));
+    assert_memory_equal(e.text, "\r\033[Kbitsht: error: bad??[2Jx?\ty (step transfer)\n",
+                        strlen("\r\033[Kbitsht: error: bad??[2Jx?\ty (step transfer)\n"));
+    CAPTURE(o, e, out_event(&out, &ev));
+    CAPTURE(o, e, out_error(&out, 2, E_INVALIDARG, "no"));
+    assert_string_equal(e.text, "\r\033[Kbitsht: error: no\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -464,6 +488,7 @@ int main(void)
         cmocka_unit_test(stage_lines_name_each_step),
         cmocka_unit_test(state_transient_and_recovery_lines),
         cmocka_unit_test(live_bar_draws_at_most_every_100_ms_and_is_cleared_by_the_next_line),
+        cmocka_unit_test(report_and_error_clear_the_bar_and_neutralise_controls),
     };
     return cmocka_run_group_tests_name("cli report", tests, NULL, NULL);
 }
