@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
+
 static bht_hr usage_error(char *err, size_t err_size, const char *fmt, ...)
 {
     va_list ap;
@@ -102,6 +104,8 @@ static int split_user(const char *arg, struct cli_options *o)
     const char *bs = strchr(arg, '\\');
 
     o->domain[0] = o->user[0] = '\0';
+    if (bht_has_control_char(arg))
+        return 0; /* before any prompt shows it: it would forge lines or drive the terminal */
     if (bs) {
         size_t dn = (size_t)(bs - arg);
         if (dn == 0 || dn >= sizeof o->domain || !bs[1] || strlen(bs + 1) >= sizeof o->user ||

@@ -832,7 +832,9 @@ def test_a_control_character_in_the_user_never_reaches_a_logon(cli, tmp_path):
     proc, rep = cli.transfer_json("--user", "CORP\\al\nice", "--password-stdin",
                                   "https://cdn.example/public.bin", tmp_path / "p.bin")
     assert proc.returncode == 2
-    assert rep["detail"] == "the helper's user or domain name contains a control character"
+    assert rep["detail"] == "--user takes DOMAIN\\USER or USER@DOMAIN, got 'CORP\\al\nice'"
+    assert "bitsht: error: --user takes DOMAIN\\USER or USER@DOMAIN, got 'CORP\\al?ice'\n" \
+        in proc.stderr  # the text line shows the newline as '?'
     assert rep["job_id"] is None and "logging on" not in proc.stderr
 
 
