@@ -83,7 +83,8 @@ BHT_FAKEBITS_API void bht_fakebits_stats(struct bht_fakebits_stats *out);
 BHT_FAKEBITS_API unsigned bht_fakebits_audit(char *out, size_t out_size);
 
 /* How often a COM method ran since the last reset (name as in fail_method); with
- * method NULL, writes "Iface::Method calls\n" for every method that ran into out. */
+ * method NULL, writes "Iface::Method calls\n" for every method that ran since the DLL was
+ * loaded into out, and returns how many methods that is. */
 BHT_FAKEBITS_API unsigned bht_fakebits_method_calls(const char *method, char *out,
                                                     size_t out_size);
 

@@ -90,7 +90,8 @@ struct comfake_extra {
 
 struct comfake_method_stat {
     const char *name;
-    unsigned calls;
+    unsigned calls;     /* since the last reset */
+    unsigned total;     /* since the DLL was loaded */
     unsigned nth;       /* 0: no fault planned */
     HRESULT hr;
     int persistent;

@@ -61,6 +61,7 @@ HRESULT comfake_enter(struct comfake_obj *o, const char *method)
     m = method_stat(method);
     if (m) {
         m->calls++;
+        m->total++;
         if (m->nth && (m->calls == m->nth || (m->persistent && m->calls > m->nth))) {
             m->fired++;
             comfake_unlock();
@@ -135,8 +136,15 @@ static void extras_free_all(void)
 
 static void reset_methods(void)
 {
-    memset(comfake_server.methods, 0, sizeof(comfake_server.methods));
-    comfake_server.n_methods = 0;
+    unsigned i;
+
+    /* names and totals stay: bht_fakebits_method_calls lists what ran in the process */
+    for (i = 0; i < comfake_server.n_methods; i++) {
+        struct comfake_method_stat *m = &comfake_server.methods[i];
+        m->calls = m->nth = m->fired = 0;
+        m->persistent = 0;
+        m->hr = S_OK;
+    }
 }
 
 static HRESULT install_world(struct bht_fake_world *w)
@@ -557,8 +565,8 @@ BHT_FAKEBITS_API unsigned bht_fakebits_method_calls(const char *method, char *ou
         const struct comfake_method_stat *m = &comfake_server.methods[i];
         if (method && !strcmp(m->name, method))
             calls = m->calls;
-        if (!method && m->calls) {
-            append(out, out_size, &used, "%s %u\n", m->name, m->calls);
+        if (!method && m->total) {
+            append(out, out_size, &used, "%s %u\n", m->name, m->total);
             calls++;
         }
     }
