@@ -48,6 +48,8 @@ static bht_hr do_create_job(struct bht_fake_world *w, const char *name, struct b
         return BHT_E_RPC_NULL_REF_POINTER; /* C03: the proxy refuses a NULL string */
     if (!owner)
         return E_OUTOFMEMORY;
+    if (fake_system_unavailable(w) != S_OK)
+        return fake_system_unavailable(w); /* `system start=disabled` or `service=absent` */
     if (!WINE8(w)) {
         if (utf16_length(name) > BHT_DISPLAY_NAME_MAX)
             return E_INVALIDARG; /* C02 */
@@ -760,6 +762,8 @@ static bht_hr op_enum_jobs(void *ctx, const char *prefix, struct bht_job_info **
         *out_count = 0;
     if (hr == S_OK && (!out_jobs || !out_count))
         hr = E_INVALIDARG;
+    if (hr == S_OK)
+        hr = fake_system_unavailable(w);
     if (hr == S_OK)
         hr = do_enum_jobs(w, prefix ? prefix : "", out_jobs, out_count);
     return fake_leave(w, BHT_OP_ENUM_JOBS, hr, "\"%s\" %lu", prefix ? prefix : "",

@@ -330,6 +330,9 @@ void fake_system_defaults(struct fake_system *sys);
 int fake_system_decl(struct fake_system *sys, unsigned *seen, char **tok, int n, char *why,
                      size_t why_size);
 int fake_system_holds(const struct bht_fake_world *w, const struct fake_job *j);
+/* S_OK, or what reaching a BITS the world declares disabled (0x80070422) or absent
+ * (REGDB_E_CLASSNOTREG) gives: create_job and enum_jobs answer it. */
+bht_hr fake_system_unavailable(const struct bht_fake_world *w);
 
 /* fake_world_parse.c: strict decimal, no sign, at most max */
 int fake_parse_u64(const char *s, uint64_t max, uint64_t *out);

@@ -280,6 +280,15 @@ int fake_system_holds(const struct bht_fake_world *w, const struct fake_job *j)
     return !(flags & cost_state(w->sys.network_cost));
 }
 
+bht_hr fake_system_unavailable(const struct bht_fake_world *w)
+{
+    if (w->sys.service.present == BHT_TRI_NO)
+        return REGDB_E_CLASSNOTREG;
+    if (w->sys.service.start_type == BHT_START_DISABLED)
+        return BHT_E_SERVICE_DISABLED; /* bits-contract §2.6 */
+    return S_OK;
+}
+
 /* ---- struct bht_system_ops ---- */
 
 static bht_hr sys_service(void *ctx, struct bht_service_info *out)

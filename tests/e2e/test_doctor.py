@@ -126,6 +126,8 @@ def test_each_world_gives_its_verdict_and_exit_code(doctor, extra, cid, status, 
     expected_others = {k: "pass" for k in CHECKS if k != cid}
     if "unknown" in extra and cid == "network-cost":
         expected_others.update({"proxy": "unknown", "bits-version": "unknown"})
+    if cid == "bits-service" and status == "fail":  # the fake's BITS cannot be reached either
+        expected_others.update({"helper-token-support": "fail", "job-limits": "unknown"})
     if extra == "system policy-max-jobs-per-user=0":
         expected_others["helper-token-support"] = "fail"  # the probe job is refused too
     assert others == expected_others
@@ -138,6 +140,19 @@ def test_policy_limit_failure_names_the_hresult_the_probe_got(doctor):
     assert probe["hresult"]["hex"] == "0x80200049"
     assert probe["hresult"]["name"] == "BG_E_TOO_MANY_JOBS_PER_USER"
     assert "MaxJobsPerUser policy" in check(rep, "job-limits")["reason"]
+
+
+@pytest.mark.builds("linux")
+def test_disabled_bits_fails_a_transfer_with_exit_5_and_doctor_says_why(doctor, bitsht, tmp_path):
+    proc, rep = doctor("system start=disabled")
+    assert check(rep, "helper-token-support")["hresult"]["hex"] == "0x80070422"
+    world = tmp_path / "t.world"  # the world doctor() just wrote
+    proc = subprocess.run([*bitsht, "transfer", "--backend", "fake", "--fake-world", str(world),
+                           "--json", "--no-helper-token", "https://cdn.example/public.bin",
+                           str(tmp_path / "p.bin")], capture_output=True, text=True,
+                          env=clean_env(), timeout=60)
+    assert proc.returncode == 5, proc.stderr
+    assert json.loads(proc.stdout)["hresult"]["hex"] == "0x80070422"
 
 
 @pytest.mark.builds("linux")

@@ -93,6 +93,10 @@ static void disabled_service_fails_with_0x80070422_in_the_reason(void **state)
     assert_check(rep, BHT_CHECK_SERVICE, BHT_CHECK_FAIL);
     assert_non_null(strstr(check(rep, BHT_CHECK_SERVICE)->reason, "0x80070422"));
     assert_int_equal(bht_doctor_exit_code(rep), 1);
+    /* the fake's BITS is disabled too: the probe job is refused, the queue unreadable */
+    assert_check(rep, BHT_CHECK_TOKEN_SUPPORT, BHT_CHECK_FAIL);
+    assert_hr(BHT_E_SERVICE_DISABLED, check(rep, BHT_CHECK_TOKEN_SUPPORT)->hr);
+    assert_check(rep, BHT_CHECK_JOB_LIMITS, BHT_CHECK_UNKNOWN);
 }
 
 static void missing_service_fails(void **state)
@@ -100,6 +104,7 @@ static void missing_service_fails(void **state)
     const struct bht_doctor_report *rep = run(*state, "system service=absent\n", NULL, NULL, 0,
                                               0);
     assert_check(rep, BHT_CHECK_SERVICE, BHT_CHECK_FAIL);
+    assert_hr(REGDB_E_CLASSNOTREG, check(rep, BHT_CHECK_TOKEN_SUPPORT)->hr);
 }
 
 static void stopped_demand_service_passes_and_paused_warns(void **state)
