@@ -99,7 +99,7 @@ static bht_hr do_open_job(struct bht_fake_world *w, const char *id, struct bht_j
         return (id[0] == '{' && strlen(id) == BHT_JOB_ID_SIZE - 1) ? BG_E_NOT_FOUND
                                                                     : E_INVALIDARG;
     }
-    j = serial < w->by_serial_cap ? w->by_serial[serial] : NULL;
+    j = fake_job_by_serial(w, serial);
     if (!j || fake_ascii_casecmp(j->id, id) != 0)
         return BG_E_NOT_FOUND; /* C08; C09: final jobs left the index */
     caller = fake_caller(w);

@@ -86,6 +86,34 @@ void *fake_index_next(const struct fake_index *ix, uint64_t hash, size_t *cursor
     return NULL;
 }
 
+void fake_index_remove(struct fake_index *ix, uint64_t hash, const void *value)
+{
+    size_t mask = ix->cap - 1, i, j, home;
+
+    if (!ix->cap)
+        return;
+    for (i = (size_t)hash & mask; ix->slots[i].value != value; i = (i + 1) & mask)
+        if (!ix->slots[i].value)
+            return; /* not there */
+    /* Backward shift: pull later entries of the run into the hole unless their home
+     * slot lies cyclically after it, so no probe sequence ever crosses a false gap. */
+    for (j = i;;) {
+        ix->slots[i].value = NULL;
+        for (;;) {
+            j = (j + 1) & mask;
+            if (!ix->slots[j].value) {
+                ix->n--;
+                return;
+            }
+            home = (size_t)ix->slots[j].hash & mask;
+            if (i <= j ? (home <= i || home > j) : (home <= i && home > j))
+                break;
+        }
+        ix->slots[i] = ix->slots[j];
+        i = j;
+    }
+}
+
 void fake_index_free(struct fake_index *ix)
 {
     free(ix->slots);

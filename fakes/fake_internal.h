@@ -79,8 +79,7 @@ struct fake_user_list {
     size_t n, cap;
 };
 
-/* fake_index.c: hash -> record pointers (names are compared by the caller). No removal:
- * users and resources live as long as their world. */
+/* fake_index.c: hash -> record pointers (names are compared by the caller). */
 struct fake_index_slot {
     uint64_t hash;
     void *value; /* NULL: free slot */
@@ -94,6 +93,7 @@ int fake_index_reserve(struct fake_index *ix, size_t more);       /* 0: out of m
 int fake_index_put(struct fake_index *ix, uint64_t hash, void *value);
 /* The records stored under hash, one per call; *cursor starts at 0. NULL: no more. */
 void *fake_index_next(const struct fake_index *ix, uint64_t hash, size_t *cursor);
+void fake_index_remove(struct fake_index *ix, uint64_t hash, const void *value);
 void fake_index_free(struct fake_index *ix);
 
 struct fake_resource {
@@ -216,8 +216,8 @@ struct bht_fake_world {
     uint64_t now_ms;
     uint32_t next_serial;
     uint64_t id_tag;              /* in every job GUID this world makes (fake_jobs.c) */
-    struct fake_job **by_serial;  /* open_job's index: serial -> job in the queue, or NULL */
-    size_t by_serial_cap;
+    struct fake_index job_index;  /* open_job's index: serial -> job in the queue (a hash,
+                                     so a state file's serial 0xFFFFFFFE costs one slot) */
     struct fake_job *q_head, *q_tail;
     struct fake_job *a_head;
     unsigned queue_len;
@@ -291,6 +291,9 @@ struct fake_job *fake_job_alloc(struct bht_fake_world *w, uint32_t serial);
 void fake_job_free(struct fake_job *j);
 void fake_job_format_id(uint32_t serial, uint64_t tag, char *out);
 int fake_job_parse_id(const char *id, uint32_t *out_serial);
+uint64_t fake_serial_hash(uint32_t serial);
+/* The job in the queue with this serial, or NULL. */
+struct fake_job *fake_job_by_serial(const struct bht_fake_world *w, uint32_t serial);
 bht_hr fake_job_add_file_record(struct fake_job *j, const char *remote, const char *local);
 void fake_sweep_final_jobs(struct bht_fake_world *w); /* wine8: on Resume (C09, C11) */
 void fake_jobs_free_all(struct bht_fake_world *w);

@@ -129,27 +129,25 @@ bht_hr fake_job_add_file_record(struct fake_job *j, const char *remote, const ch
     return S_OK;
 }
 
-static int index_put(struct bht_fake_world *w, uint32_t serial, struct fake_job *j)
+uint64_t fake_serial_hash(uint32_t serial)
 {
-    if (serial >= w->by_serial_cap) {
-        size_t cap = w->by_serial_cap ? w->by_serial_cap : 64;
-        struct fake_job **v;
-        while (cap <= serial)
-            cap *= 2;
-        v = realloc(w->by_serial, cap * sizeof(*v));
-        if (!v)
-            return 0;
-        memset(v + w->by_serial_cap, 0, (cap - w->by_serial_cap) * sizeof(*v));
-        w->by_serial = v;
-        w->by_serial_cap = cap;
-    }
-    w->by_serial[serial] = j;
-    return 1;
+    return (uint64_t)serial * 0x9E3779B97F4A7C15ull; /* spreads consecutive serials */
+}
+
+struct fake_job *fake_job_by_serial(const struct bht_fake_world *w, uint32_t serial)
+{
+    size_t cursor = 0;
+    struct fake_job *j;
+
+    while ((j = fake_index_next(&w->job_index, fake_serial_hash(serial), &cursor)) != NULL)
+        if (j->serial == serial)
+            return j;
+    return NULL;
 }
 
 void fake_queue_insert(struct bht_fake_world *w, struct fake_job *j)
 {
-    if (!index_put(w, j->serial, j))
+    if (!fake_index_put(&w->job_index, fake_serial_hash(j->serial), j))
         return; /* open_job cannot find it; enum_jobs still lists it */
     j->q_prev = w->q_tail;
     j->q_next = NULL;
@@ -225,8 +223,7 @@ void fake_job_leave_queue(struct bht_fake_world *w, struct fake_job *j)
     else
         w->q_tail = j->q_prev;
     j->q_prev = j->q_next = NULL;
-    if (j->serial < w->by_serial_cap && w->by_serial[j->serial] == j)
-        w->by_serial[j->serial] = NULL;
+    fake_index_remove(&w->job_index, fake_serial_hash(j->serial), j);
     j->in_queue = 0;
     w->queue_len--;
     if (!fake_state_is_final(j->state) && j->owner->live_jobs)
@@ -256,8 +253,6 @@ void fake_jobs_free_all(struct bht_fake_world *w)
     }
     w->q_head = w->q_tail = NULL;
     w->a_head = NULL;
-    free(w->by_serial);
-    w->by_serial = NULL;
-    w->by_serial_cap = 0;
+    fake_index_free(&w->job_index);
     w->queue_len = 0;
 }

@@ -396,11 +396,6 @@ struct loaded {
     uint64_t next_serial;
 };
 
-static uint64_t serial_hash(uint32_t serial)
-{
-    return (uint64_t)serial * 0x9E3779B97F4A7C15ull; /* spreads consecutive serials */
-}
-
 static bht_hr read_job_line(struct reader *r, char **f, int n, const struct loaded *ld,
                             struct fake_job **out, uint64_t *nfiles)
 {
@@ -422,7 +417,7 @@ static bht_hr read_job_line(struct reader *r, char **f, int n, const struct load
     {
         size_t cursor = 0;
         const struct fake_job *seen;
-        while ((seen = fake_index_next(&ld->by_serial, serial_hash(serial), &cursor)) != NULL)
+        while ((seen = fake_index_next(&ld->by_serial, fake_serial_hash(serial), &cursor)) != NULL)
             if (seen->serial == serial)
                 return bad(r, "duplicate job %s", f[1]);
     }
@@ -563,7 +558,7 @@ static bht_hr parse_state(struct reader *r, char *text, struct loaded *ld)
         if ((hr = read_job_line(r, f, n, ld, &cur, &nfiles)) != S_OK)
             return hr;
         ld->v[ld->n++] = cur;
-        fake_index_put(&ld->by_serial, serial_hash(cur->serial), cur); /* reserved */
+        fake_index_put(&ld->by_serial, fake_serial_hash(cur->serial), cur); /* reserved */
     }
     if (r->line < 3 || !ended) {
         r->line++;

@@ -470,8 +470,7 @@ bht_hr bht_fake_implicit_credentials(const struct bht_fake_world *w, const char 
 
     if (out_size)
         out[0] = '\0';
-    if (!job_id || !fake_job_parse_id(job_id, &serial) || serial >= w->by_serial_cap ||
-        !(j = w->by_serial[serial]))
+    if (!job_id || !fake_job_parse_id(job_id, &serial) || !(j = fake_job_by_serial(w, serial)))
         return BG_E_NOT_FOUND;
     for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
         int n;

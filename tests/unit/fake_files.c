@@ -303,6 +303,30 @@ static void folder_rules_hold_for_every_spelling_of_the_folder(void **state)
     assert_hr(S_OK, t->b->add_file(t->w, t->job, PUBLIC_URL, local));
 }
 
+/* Found in the re-attack: a state file naming job 0xFFFFFFFE made open_job's index an
+ * array of 2^32 pointers (32 GiB): the job was silently dropped where that failed, and
+ * the machine thrashed where it did not. The index is a hash now. */
+static void a_job_with_the_largest_serial_loads_and_opens(void **state)
+{
+    struct fake_t *t = *state;
+    static const char text[] =
+        "bitsht-fake-state 1\nclock 0\nnext-serial 4294967295\n"
+        "job {FFFFFFFE-FA4E-4B17-9B17-0000B175B175} 3 =CORP\\bob 2 3 0 0 - - 0 - - 0 1 0 0 "
+        "0x00000000 -1 0 =bitsht:x\nend 1\n";
+    char path[600], err[512];
+    struct bht_job *job = NULL;
+
+    fake_t_path(t, path, sizeof path, "q.state");
+    fake_t_write_file(path, text, strlen(text));
+    assert_hr(S_OK, bht_fake_state_load(t->w, path, err, sizeof err));
+    assert_int_equal(bht_fake_jobs_in_state(t->w, BHT_JOB_SUSPENDED), 1);
+    assert_hr(S_OK, t->b->open_job(t->w, "{FFFFFFFE-FA4E-4B17-9B17-0000B175B175}", &job));
+    assert_hr(S_OK, t->b->cancel(t->w, job));
+    t->b->release(t->w, job);
+    assert_hr(BG_E_NOT_FOUND,
+              t->b->open_job(t->w, "{FFFFFFFE-FA4E-4B17-9B17-0000B175B175}", &job));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -313,6 +337,7 @@ int main(void)
         T(a_link_planted_at_the_state_temporary_is_not_followed),
 #endif
         T(a_state_file_naming_another_temporary_is_refused),
+        T(a_job_with_the_largest_serial_loads_and_opens),
         cmocka_unit_test_setup_teardown(folder_rules_hold_for_every_spelling_of_the_folder,
                                         fake_t_setup_job, fake_t_teardown),
     };
