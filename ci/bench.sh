@@ -107,26 +107,67 @@ if wants suite; then
     fi
 fi
 
-if wants testsh; then
-    if [ ! -x "$root/ci/test.sh" ]; then
-        printf 'suite_full_s: ci/test.sh does not exist yet\n' >>"$notes"
-        say "no figure for suite_full_s: ci/test.sh does not exist yet"
+# Issue 15: `ctest --preset linux` as people run it, and the native inner loop: one source
+# file changed (touched), the build, then the tests of that file. In the linux preset's own
+# tree (Debug, as developers build); JUnit goes to a scratch file, not results/linux.
+if wants suite; then
+    if cmake --preset linux >"$linux.preset.log" 2>&1 && cmake --build --preset linux >>"$linux.preset.log" 2>&1; then
+        scratch=$(mktemp -d)
+        timed3() { # timed3 NAME SETUP CMD: median of 3 wall times of CMD, SETUP before each
+            local name=$1 setup=$2 cmd=$3 t0 t1 all=()
+            for _ in 1 2 3; do
+                eval "$setup"
+                t0=$(now_s)
+                eval "$cmd" >>"$linux.preset.log" 2>&1 || { missing "$name" "failed: $cmd"; return; }
+                t1=$(now_s)
+                all+=("$(elapsed "$t0" "$t1")")
+            done
+            printf '%s %s s\n' "$name" "$(printf '%s\n' "${all[@]}" | sort -g | sed -n 2p)" | emit
+        }
+        cd "$root" || exit 2
+        timed3 suite_linux_preset_s : "ctest --preset linux --output-junit $scratch/ctest.xml"
+        timed3 inner_loop_test_s "touch tests/unit/core_request.c" \
+            "cmake --build --preset linux && ctest --preset linux -R '^unit_core_request\$' --output-junit $scratch/t.xml"
+        timed3 inner_loop_core_s "touch src/core/request.c" \
+            "cmake --build --preset linux && ctest --preset linux -R '^unit_core_' --output-junit $scratch/c.xml"
+        rm -rf "$scratch"
     else
-        # The first run warms the harness's build trees and prefix; the second is timed.
-        say "ci/test.sh, warm-up run"
-        if (cd "$root" && ci/test.sh >"$results/test-sh-warmup.log" 2>&1); then
+        missing suite_linux_preset_s "the linux preset does not build ($linux.preset.log)"
+    fi
+fi
+
+if wants testsh; then
+    # Issue 15: the warm full ci/test.sh (suite_full_s, median of 3 after one warm-up run
+    # that builds what is missing), with its CPU seconds (user + sys of every process it
+    # waited for; Wine's daemons are listed apart in each run's summary).
+    say "ci/test.sh, warm-up run"
+    if (cd "$root" && ci/test.sh >"$results/test-sh-warmup.log" 2>&1); then
+        reps=3; [ $quick = 1 ] && reps=1
+        walls=() cpus=()
+        for i in $(seq 1 $reps); do
+            say "ci/test.sh, timed run $i of $reps"
             t0=$(now_s)
-            (cd "$root" && ci/test.sh >"$results/test-sh-timed.log" 2>&1)
+            (cd "$root" && ci/test.sh >"$results/test-sh-timed-$i.log" 2>&1; times >"$results/test-sh-timed-$i.times")
             rc=$?
             t1=$(now_s)
-            if [ $rc -eq 0 ]; then
-                printf 'suite_full_s %s s\n' "$(elapsed "$t0" "$t1")" | emit
-            else
-                missing suite_full_s "timed ci/test.sh failed (exit $rc, $results/test-sh-timed.log)"
+            if [ $rc -ne 0 ]; then
+                missing suite_full_s "timed ci/test.sh failed (exit $rc, $results/test-sh-timed-$i.log)"
+                walls=()
+                break
             fi
-        else
-            missing suite_full_s "ci/test.sh fails ($results/test-sh-warmup.log); not timed"
+            walls+=("$(elapsed "$t0" "$t1")")
+            cpus+=("$(awk 'NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/);
+                           printf "%.1f", u[1] * 60 + u[2] + s[1] * 60 + s[2] }' \
+                       "$results/test-sh-timed-$i.times")")
+        done
+        if [ ${#walls[@]} -gt 0 ]; then
+            median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+            printf 'suite_full_s %s s\n' "$(median "${walls[@]}")" | emit
+            printf 'suite_full_cpu_s %s s\n' "$(median "${cpus[@]}")" | emit
+            printf 'suite_full_load1 %s load\n' "$(cut -d' ' -f1 /proc/loadavg)" | emit
         fi
+    else
+        missing suite_full_s "ci/test.sh fails ($results/test-sh-warmup.log); not timed"
     fi
 fi
 
@@ -184,7 +225,9 @@ by_name = {f["name"]: f["value"] for f in figures}
 # The issue's targets, compared for the reader; a miss is information, not a failure.
 targets = [("wait_cpu_ratio", "<=", 0.01), ("error_latency_ms", "<=", 1000),
            ("fake_jobs_per_s_10000", ">=", 10000), ("suite_native_s", "<=", 2),
-           ("suite_full_s", "<=", 60), ("parse_world_resources_ratio", "<=", 300),
+           ("suite_linux_preset_s", "<=", 2), ("inner_loop_test_s", "<=", 5),
+           ("inner_loop_core_s", "<=", 5), ("suite_full_s", "<=", 30),
+           ("parse_world_resources_ratio", "<=", 300),
            ("parse_world_users_ratio", "<=", 300), ("parse_state_jobs_ratio", "<=", 300)]
 tgt = []
 for name, op, limit in targets:

@@ -56,6 +56,8 @@ ctest_preset() {
         d="ctest: $(junit_counts "$results/$preset/ctest.xml")"
         compgen -G "$results/$preset/cmocka/*.xml" >/dev/null &&
             d+="; cmocka cases: $(junit_counts "$results/$preset/cmocka"/*.xml)"
+        # the failed cases, and the programs that failed without one (crash, time-out)
+        [ $rc -eq 0 ] || d+=$(junit_failed "$results/$preset/cmocka"/*.xml "$results/$preset/ctest.xml")
         echo "$d" >"$detail_file"
     else
         echo "no test results (see results/logs/$runner.log)" >"$detail_file"
@@ -91,7 +93,7 @@ pytest_build() {
         return 0
     fi
     if [ -f "$xml" ]; then
-        echo "$( [ $rc -eq 0 ] || echo "exit $rc; " )$(junit_counts "$xml")" >"$detail_file"
+        echo "$( [ $rc -eq 0 ] || echo "exit $rc; " )$(junit_counts "$xml")$(junit_failed "$xml")" >"$detail_file"
     else
         echo "exit $rc; no JUnit XML" >"$detail_file"
     fi
@@ -179,6 +181,41 @@ for path in sys.argv[1:]:
         elif case.find("skipped") is not None or case.get("status") in ("notrun", "disabled"):
             skipped += 1
 print(f"{tests} tests, {failed} failed, {skipped} skipped" + ("; unreadable: " + "; ".join(bad) if bad else ""))
+PY
+}
+
+# junit_failed FILE...: "failed: NAME (first line of its message), ..." for the summary
+# (at most three, then how many more); nothing when nothing failed. A cmocka file's cases
+# are named PROGRAM:CASE; a ctest test whose program already has a failed case is not
+# repeated (a crashed or timed-out program has none, so it is named on its own).
+junit_failed() {
+    "$python" - "$@" <<'PY'
+import os, sys, xml.etree.ElementTree as ET
+failed, programs = [], set()
+for path in sys.argv[1:]:
+    # a cmocka file is one program's: its cases are named after it
+    program = os.path.basename(path).split(".")[0] + ":" if "/cmocka/" in path else ""
+    try:
+        root = ET.parse(path).getroot()
+    except (OSError, ET.ParseError):
+        continue
+    for case in root.iter("testcase"):
+        f = case.find("failure")
+        if f is None:
+            f = case.find("error")
+        if f is None and case.get("status") != "fail":
+            continue
+        msg = ((f.get("message") or f.text or "") if f is not None else "").strip().splitlines()
+        if not program and case.get("name") in programs:
+            continue
+        programs.add(program.rstrip(":"))
+        name = program + case.get("name")
+        if case.get("classname") and "." in case.get("classname"):
+            name = case.get("classname").rsplit(".", 1)[-1] + "::" + name
+        failed.append(f"{name} ({msg[0][:80]})" if msg else name)
+if failed:
+    more = f", and {len(failed) - 3} more" if len(failed) > 3 else ""
+    print("; failed: " + ", ".join(failed[:3]) + more)
 PY
 }
 

@@ -45,11 +45,14 @@ def sources(args):
             yield arg
 
 
-def declarations(text, name):
-    """(line number, text before the name) of every line that declares or defines name:
-    the name at the start of a declarator, then '(' (its parameter list)."""
-    found = []
-    for m in re.finditer(r"(?m)^((?:[A-Za-z_][^;{}()=\n]*?)?)\b" + re.escape(name) + r"\s*\(", text):
+DECLARATOR = re.compile(r"(?m)^((?:[A-Za-z_][^;{}()=\n]*?)?)\b([A-Za-z_]\w*)\s*\(")
+
+
+def declarations(text):
+    """name -> [(line number, text before the name)] for every line that declares or
+    defines a function: at the start of a line, the name then '(' (its parameter list)."""
+    found = {}
+    for m in DECLARATOR.finditer(text):
         head = m.group(1)
         if re.search(r"\breturn\b|=", head):
             continue
@@ -57,7 +60,7 @@ def declarations(text, name):
         before = text[:m.start()].rstrip("\n").rsplit("\n", 1)[-1]
         if not head.strip() and before and not before.rstrip().endswith((";", "}", ")")):
             head = before + " " + head
-        found.append((text.count("\n", 0, m.start()) + 1, head))
+        found.setdefault(m.group(2), []).append((text.count("\n", 0, m.start()) + 1, head))
     return found
 
 
@@ -81,10 +84,11 @@ def main(argv):
     if not wanted:
         print("check_stdcall: no vtable and no thread procedure found in " + " ".join(argv[1:]))
         return 1
+    declared = {path: declarations(text) for path, text in texts.items()}
     bad = 0
     for name, used in sorted(wanted.items()):
-        decls = [(path, line, head) for path, text in texts.items()
-                 for line, head in declarations(text, name)]
+        decls = [(path, line, head) for path, names in declared.items()
+                 for line, head in names.get(name, ())]
         if not decls:
             print(f"check_stdcall: {name}, used by {used}, is declared nowhere in the sources given")
             bad += 1
