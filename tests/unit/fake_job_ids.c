@@ -35,8 +35,11 @@ static void ids_at_the_edges_of_each_hex_range(void **state)
     static const char outside[] = {'/', ':', '@', 'G', '`', 'g'};
 
     /* Jobs 1..16: serials 0x9, 0xA and 0xF are jobs 9, 10 and 15. */
-    for (int i = 0; i < 16; i++)
-        assert_hr(S_OK, t->b->get_id(t->w, fake_t_new_job(t), ids[i]));
+    for (int i = 0; i < 16; i++) {
+        struct bht_job *h = fake_t_new_job(t);
+        assert_hr(S_OK, t->b->get_id(t->w, h, ids[i]));
+        t->b->release(t->w, h); /* the job stays queued; the handle is ours to free */
+    }
     for (int i = 0; i < 16; i++) {
         expect_open(t, ids[i], S_OK, ids[i]);
         for (size_t k = 0; k < sizeof id; k++)
