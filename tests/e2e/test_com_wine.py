@@ -115,7 +115,7 @@ def test_http_404_fails_with_bits_error_code_within_a_second(transfer, host_path
     url = http_server.url("status/404")
     dst = work_dir / "never.bin"
 
-    proc, report = transfer("--no-helper-token", url, host_path(dst))
+    proc, report = transfer("--no-helper-token", "--timeout", "60", url, host_path(dst))
 
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert report["outcome"] == "transfer_failed"
@@ -129,15 +129,17 @@ def test_http_404_fails_with_bits_error_code_within_a_second(transfer, host_path
     assert err["description"] == "" and err["context_description"] == ""
     assert report["final_state"] == "CANCELLED"
     assert not dst.exists()
-    # Wine never calls JobError (C80): the poll must still notice it within about a second
-    assert report["elapsed_ms"] < 2000
+    # Wine never calls JobError (C80): the poll must still notice it. Without the poll the
+    # wait would run into the 60 s deadline (exit 4); half of it leaves room for a loaded
+    # machine without turning the check into a timing target (those live in ci/bench.sh)
+    assert report["elapsed_ms"] < 30000
 
 
 def test_missing_local_source_fails_without_error_details(transfer, host_path, work_dir, bitsht):
     dst = work_dir / "never.bin"
 
-    proc, report = transfer("--no-helper-token", host_path(work_dir / "no-such-source.bin"),
-                            host_path(dst))
+    proc, report = transfer("--no-helper-token", "--timeout", "60",
+                            host_path(work_dir / "no-such-source.bin"), host_path(dst))
 
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert report["outcome"] == "transfer_failed"
@@ -146,7 +148,7 @@ def test_missing_local_source_fails_without_error_details(transfer, host_path, w
     assert report["bits_error"] is None
     assert report["final_state"] == "CANCELLED"
     assert not dst.exists()
-    assert report["elapsed_ms"] < 2000
+    assert report["elapsed_ms"] < 30000  # noticed by the poll, long before the 60 s deadline
 
 
 def test_unwritable_destination_fails_at_complete(transfer, host_path, work_dir, bitsht):
@@ -240,7 +242,7 @@ def test_overwrite_replaces_an_existing_destination(transfer, host_path, http_se
 def test_throttled_transfer_past_timeout_exits_4_and_cancels(transfer, host_path, http_server,
                                                             work_dir, bitsht):
     url = http_server.add_file("slow.bin", payload(800_000, seed=7))
-    http_server.throttle = 100_000  # 8 s of transfer
+    http_server.throttle = 20_000  # 40 s of transfer
     dst = work_dir / "slow.bin"
 
     proc, report = transfer("--no-helper-token", "--timeout", "3", url, host_path(dst))
@@ -252,9 +254,9 @@ def test_throttled_transfer_past_timeout_exits_4_and_cancels(transfer, host_path
     # bitsht cancels at the deadline (3 s). Wine's Cancel of an in-flight HTTP download
     # returns only once the download has ended (measured: a 20 s download cancelled at 3 s
     # returned after 20 s; a stalled one never), so the backend stops waiting for the call
-    # after 3 s: the job already reads CANCELLED then, and bitsht exits before the download
-    # would have ended (8 s)
-    assert 3000 <= report["elapsed_ms"] < 7500
+    # after 3 s: the job already reads CANCELLED then, and bitsht exits long before the
+    # download would have ended (40 s; the bound leaves room for a loaded machine)
+    assert 3000 <= report["elapsed_ms"] < 30000
     assert not dst.exists()
 
 
