@@ -21,6 +21,7 @@
 
 static HANDLE flow_ended; /* manual reset: set when no flow runs */
 static HWND session_window;
+static HANDLE session_thread_handle;
 
 static void wait_for_the_flow(void)
 {
@@ -39,6 +40,9 @@ static LRESULT CALLBACK session_proc(HWND window, UINT msg, WPARAM wp, LPARAM lp
             cli_stop_request();
             wait_for_the_flow();
         }
+        return 0;
+    case WM_DESTROY:
+        PostQuitMessage(0); /* the flow is over: the window's thread ends */
         return 0;
     default:
         return DefWindowProcW(window, msg, wp, lp);
@@ -63,6 +67,7 @@ static DWORD WINAPI session_thread(void *ready)
         TranslateMessage(&msg);
         DispatchMessageW(&msg);
     }
+    session_window = NULL;
     return 0;
 }
 
@@ -75,7 +80,7 @@ static void start_session_window(void)
     thread = CreateThread(NULL, 0, session_thread, ready, 0, NULL);
     if (thread) {
         WaitForSingleObject(ready, 5000);
-        CloseHandle(thread);
+        session_thread_handle = thread;
     }
     CloseHandle(ready);
 }
@@ -100,6 +105,15 @@ void cli_console_events_flow_done(void)
 {
     if (flow_ended)
         SetEvent(flow_ended);
+    /* the window is no longer needed: its thread ends here rather than being torn down at
+     * process exit (Wine under load has hung there) */
+    if (session_thread_handle) {
+        if (session_window)
+            PostMessageW(session_window, WM_CLOSE, 0, 0);
+        WaitForSingleObject(session_thread_handle, 2000);
+        CloseHandle(session_thread_handle);
+        session_thread_handle = NULL;
+    }
 }
 
 BOOL WINAPI cli_console_event_handler(DWORD event)

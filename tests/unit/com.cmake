@@ -10,11 +10,6 @@ if(WIN32 AND TARGET bitsht_com)
   bht_add_cmocka_test(NAME unit_com_backend
                       SOURCES "${CMAKE_CURRENT_LIST_DIR}/com_backend_test.c"
                       LIBS bitsht_com LABELS "unit;com" TIMEOUT 180)
-  # issue 12 item 4: who sets COM security, seen through import-table hooks
-  bht_add_cmocka_test(NAME unit_com_security
-                      SOURCES "${CMAKE_CURRENT_LIST_DIR}/com_security_test.c"
-                              "${CMAKE_CURRENT_LIST_DIR}/iat_hook.c"
-                      LIBS bitsht_cli LABELS "unit;com" TIMEOUT 180)
 endif()
 
 # src/com over the COM-faithful fake (fakes/com, issue 11): no BITS service needed, so these
@@ -25,6 +20,16 @@ if(WIN32 AND TARGET bitsht_com AND TARGET bitsht_fakebits)
                       SOURCES "${CMAKE_CURRENT_LIST_DIR}/com_fake_test.c"
                               "${CMAKE_CURRENT_LIST_DIR}/com_fake_support.c"
                       LIBS bitsht_com bitsht_fakebits LABELS "unit;com;fake" TIMEOUT 180)
+  # issue 12 item 4: who sets COM security, seen through import-table hooks
+  bht_add_cmocka_test(NAME unit_com_security
+                      SOURCES "${CMAKE_CURRENT_LIST_DIR}/com_security_test.c"
+                              "${CMAKE_CURRENT_LIST_DIR}/iat_hook.c"
+                      LIBS bitsht_cli bitsht_fakebits LABELS "unit;com;fake" TIMEOUT 180)
+  # issue 12 items 2, 3: what win_identity.c hands LogonUserW (type 8, domain ".")
+  bht_add_cmocka_test(NAME unit_com_logon_args
+                      SOURCES "${CMAKE_CURRENT_LIST_DIR}/com_logon_args_test.c"
+                              "${CMAKE_CURRENT_LIST_DIR}/iat_hook.c"
+                      LIBS bitsht_com LABELS "unit;com" TIMEOUT 60)
   # issue 12 through src/com: the SetCredentials pairs, a lost service as exit 5
   bht_add_cmocka_test(NAME unit_com_fake_windows_rules
                       SOURCES "${CMAKE_CURRENT_LIST_DIR}/com_fake_windows_rules.c"
