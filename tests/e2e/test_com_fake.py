@@ -99,3 +99,32 @@ def test_wine8_profile_through_com_exits_3_before_any_logon(com_fake, host_path)
     assert report["hresult"]["hex"] == "0x80004002"  # E_NOINTERFACE (C87)
     assert report["final_state"] == "CANCELLED"
     assert "logging on" not in proc.stderr
+
+
+def test_queue_persists_through_bitsht_fake_state(bitsht, work_dir, host_path):
+    """BITSHT_FAKE_STATE: a job the first process could not cancel is still in the COM fake's
+    queue for the next process (the DLL saves when its last object goes), as in BITS."""
+    import subprocess
+    (work_dir / "w.world").write_text(
+        "option owner=CORP\\bob\n"
+        "option clock-speed=100\n"
+        "resource https://cdn.example/stuck size=100 stall\n"
+        "fault cancel call=1 hr=0x80004005 persistent\n")
+    env = dict(os.environ)
+    env.pop("BITSHT_BACKEND", None)
+    env.update({"BITSHT_COM_SERVER": "bitsht_fakebits.dll",
+                "BITSHT_FAKE_WORLD": host_path(work_dir / "w.world"),
+                "BITSHT_FAKE_STATE": host_path(work_dir / "q.state")})
+    first = subprocess.run([*bitsht, "transfer", "--backend", "com", "--json",
+                            "--no-helper-token", "--timeout", "2", "https://cdn.example/stuck",
+                            host_path(work_dir / "out.bin")],
+                           capture_output=True, text=True, env=env, timeout=120)
+    assert first.returncode == 4, first.stdout + first.stderr
+    report = json.loads(first.stdout)
+    assert report["job_left_in_queue"] is True
+    assert (work_dir / "q.state").exists()
+    second = subprocess.run([*bitsht, "list", "--backend", "com"],
+                            capture_output=True, text=True, env=env, timeout=120)
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert report["job_id"] in second.stdout
+    assert "TRANSFERRING" in second.stdout
