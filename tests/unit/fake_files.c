@@ -327,6 +327,32 @@ static void a_job_with_the_largest_serial_loads_and_opens(void **state)
               t->b->open_job(t->w, "{FFFFFFFE-FA4E-4B17-9B17-0000B175B175}", &job));
 }
 
+/* Item 4: a folder that is gone at transfer time, under a declared folder that does not
+ * exist either: both keep the names they were given (nothing to resolve), the declared
+ * rule still governs, and the job fails as the disk answers. */
+static void folder_rules_keep_the_given_names_of_folders_that_do_not_exist(void **state)
+{
+    struct fake_t *t = *state;
+    char gone[600], local[700], world[800];
+    struct bht_job_error e;
+
+    fake_t_path(t, gone, sizeof gone, "gone");
+    snprintf(world, sizeof world, "folder %s" SEP "never writable-by=CORP\\alice\n", t->dir);
+    fake_t_world(t, world);
+    t->job = fake_t_new_job(t);
+    fake_t_mkdir(gone);
+    snprintf(local, sizeof local, "%s" SEP "x.bin", gone);
+    assert_hr(S_OK, t->b->add_file(t->w, t->job, PUBLIC_URL, local));
+    fake_t_rmdir(gone);
+    assert_hr(S_OK, t->b->resume(t->w, t->job));
+    assert_state(BHT_JOB_ERROR, fake_t_run(t, t->job));
+    assert_hr(S_OK, t->b->get_error(t->w, t->job, &e));
+    assert_int_equal(e.context, BHT_ERRCTX_LOCAL_FILE);
+    assert_hr(BHT_E_PATH_NOT_FOUND, e.code);
+    snprintf(local, sizeof local, "%s" SEP "never" SEP "x.bin", t->dir);
+    assert_hr(BHT_E_PATH_NOT_FOUND, t->b->add_file(t->w, t->job, PUBLIC_URL, local));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -338,6 +364,7 @@ int main(void)
 #endif
         T(a_state_file_naming_another_temporary_is_refused),
         T(a_job_with_the_largest_serial_loads_and_opens),
+        T(folder_rules_keep_the_given_names_of_folders_that_do_not_exist),
         cmocka_unit_test_setup_teardown(folder_rules_hold_for_every_spelling_of_the_folder,
                                         fake_t_setup_job, fake_t_teardown),
     };
