@@ -29,3 +29,5 @@ bht_add_cmocka_test(NAME unit_core_events SOURCES core_events.c
                     LIBS bht_core_test_support LABELS unit fake)
 bht_add_cmocka_test(NAME unit_core_progress SOURCES core_progress.c
                     LIBS bht_core_test_support LABELS unit fake)
+bht_add_cmocka_test(NAME unit_core_entry SOURCES core_entry.c
+                    LIBS bht_core_test_support LABELS unit fake)
