@@ -210,6 +210,7 @@ static void job_name_limit_counts_utf16_units(void **state)
     assert_hr(E_INVALIDARG, validate_name("bad\xff"));
 }
 
+/* The validation of one pair with that local name; returns its HRESULT, detail in rep. */
 static bht_hr validate_local(const char *local, struct bht_report *rep)
 {
     struct bht_request req;
@@ -397,18 +398,6 @@ static void only_enoent_counts_as_absent(void **state)
         assert_int_equal(bht_dest_status_from_lstat(-1, maybe[i]), BHT_DEST_UNKNOWN);
 }
 
-/* The validation of one pair into t's folder; returns its HRESULT, detail in rep. */
-static bht_hr validate_one(const char *local, struct bht_report *rep)
-{
-    struct bht_request req;
-    struct bht_file_pair pair = {"https://h/x", local};
-    char password[] = "x";
-
-    init(&req, &pair, password);
-    memset(rep, 0, sizeof *rep);
-    return bht_request_validate(&req, rep);
-}
-
 static void write_file(const char *path)
 {
     FILE *fp = fopen(path, "wb");
@@ -433,19 +422,19 @@ static void a_destination_that_cannot_be_opened_is_not_absent(void **state)
     write_file(file);
 #ifndef _WIN32 /* Windows' CRT answers ENOENT under a file, and has no symlinks */
     snprintf(under_file, sizeof under_file, "%s/x", file);
-    assert_hr(E_INVALIDARG, validate_one(under_file, &rep));
+    assert_hr(E_INVALIDARG, validate_local(under_file, &rep));
     assert_int_equal(rep.outcome, BHT_OUTCOME_BAD_INPUT);
     assert_non_null(strstr(rep.detail, "cannot tell whether"));
     {
         char link[600];
         fake_t_path(t, link, sizeof link, "dangling");
         assert_int_equal(symlink("/nonexistent/target", link), 0);
-        assert_hr(E_INVALIDARG, validate_one(link, &rep));
+        assert_hr(E_INVALIDARG, validate_local(link, &rep));
         assert_non_null(strstr(rep.detail, "already exists"));
     }
 #endif
     fake_t_path(t, file, sizeof file, "absent");
-    assert_hr(S_OK, validate_one(file, &rep));
+    assert_hr(S_OK, validate_local(file, &rep));
 }
 
 /* Item 3: one file under several spellings is one destination. */
