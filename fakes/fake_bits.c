@@ -796,7 +796,7 @@ static void op_release(void *ctx, struct bht_job *h)
     free(h);
 }
 
-/* IBackgroundCopyJob5::SetProperty(BITS_JOB_PROPERTY_ID_COST_FLAGS): "may be changed while
+/* C117. IBackgroundCopyJob5::SetProperty(BITS_JOB_PROPERTY_ID_COST_FLAGS): "may be changed while
  * a transfer is ongoing; the new cost flags take effect immediately" [D], so a job the cost
  * policy held in QUEUED is scheduled again. Wine has no Job5 (E_NOINTERFACE); 0 and final
  * states are refused (the fake's provisional codes). */

@@ -7,7 +7,7 @@
  * platform cannot give, so every verdict of `bitsht doctor` has a world that shows it.
  * The holds follow the Windows column: C109 (an owner in a network, batch or service
  * logon that is not a system account gets no progress) and the cost policy (a job whose
- * cost flags exclude the network's cost state waits); the wine8 profile has neither (§5
+ * cost flags exclude the network's cost state waits, C117); the wine8 profile has neither (§5
  * item 16; Wine has no IBackgroundCopyJob5). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +25,7 @@
 #define COST_STATE_OVERCAP_CHARGED 0x10u
 #define COST_STATE_USAGE_BASED 0x40u
 #define COST_STATE_ROAMING 0x80u
-/* BITS_COST_STATE_TRANSFER_UNRESTRICTED: the fake's provisional default for a new job
+/* C117. BITS_COST_STATE_TRANSFER_UNRESTRICTED: the fake's provisional default for a new job
  * (Windows documents none; the policy "Set default download behavior for BITS jobs on
  * costed networks" decides there): background jobs wait on every metered network. */
 #define FAKE_DEFAULT_JOB_COST_FLAGS 0x80000021u

@@ -215,6 +215,7 @@ def test_unreadable_world_is_bad_input(doctor, tmp_path):
     assert proc.returncode == 2
 
 
+# C117: held on a roaming network without cost flags, moves with TRANSFER_ALWAYS
 @pytest.mark.builds("linux")
 def test_metered_world_holds_without_allow_metered_and_transfers_with_it(bitsht, tmp_path):
     world = tmp_path / "metered.world"
@@ -237,6 +238,7 @@ def test_metered_world_holds_without_allow_metered_and_transfers_with_it(bitsht,
     assert (tmp_path / "moved.bin").stat().st_size == 3000
 
 
+# C117: no IBackgroundCopyJob5: a warning, and the transfer goes on
 @pytest.mark.builds("linux")
 def test_allow_metered_without_job5_warns_and_goes_on(bitsht, tmp_path):
     world = tmp_path / "w.world"
@@ -290,6 +292,7 @@ def test_wine_doctor_with_a_helper_logs_on_but_cannot_impersonate(run_bitsht):
     assert PASSWORD not in proc.stdout + proc.stderr
 
 
+# C117: Wine 8.0's BITS has no IBackgroundCopyJob5
 @pytest.mark.builds("mingw64")
 def test_wine_allow_metered_warns_and_transfers(run_bitsht, host_path, http_server, work_dir):
     http_server.add_file("m.bin", b"m" * 5000)
@@ -333,6 +336,7 @@ def test_com_fake_doctor_asks_bits_through_com(run_bitsht, com_fake_env):
     assert proc.returncode == 0
 
 
+# C117 through COM: IBackgroundCopyJob5::SetProperty(COST_FLAGS) on the COM fake
 @pytest.mark.builds("mingw64")
 def test_com_fake_metered_job_is_held_without_allow_metered_and_moves_with_it(
         run_bitsht, com_fake_env, work_dir, host_path):

@@ -19,6 +19,7 @@ static void transfer(struct core_fixture *f, const char *world, int allow_metere
     bht_run_transfer(&f->be, &f->req, &f->rep);
 }
 
+/* C117: a job whose cost flags exclude roaming waits in QUEUED */
 static void roaming_network_holds_a_job_in_queued_until_the_deadline(void **state)
 {
     struct core_fixture *f = *state;
@@ -33,6 +34,7 @@ static void roaming_network_holds_a_job_in_queued_until_the_deadline(void **stat
     core_fixture_assert_clean(f);
 }
 
+/* C117: TRANSFER_ALWAYS (0x800000FF) moves it on a roaming network */
 static void allow_metered_transfers_on_a_roaming_network(void **state)
 {
     struct core_fixture *f = *state;
@@ -47,7 +49,7 @@ static void allow_metered_transfers_on_a_roaming_network(void **state)
     core_fixture_assert_clean(f);
 }
 
-/* The fake's provisional default (BITS_COST_STATE_TRANSFER_UNRESTRICTED) holds on every
+/* C117: the fake's provisional default (BITS_COST_STATE_TRANSFER_UNRESTRICTED) holds on every
  * metered network; a world may give jobs another default. */
 static void metered_and_unmetered_networks_against_the_default_flags(void **state)
 {
@@ -67,7 +69,7 @@ static void metered_and_unmetered_networks_against_the_default_flags(void **stat
     assert_int_equal(f->rep.outcome, BHT_OUTCOME_TIMEOUT);
 }
 
-/* Cost flags "take effect immediately" [D]: a held job goes once they allow the network */
+/* C117: cost flags "take effect immediately" [D]: a held job goes once they allow the network */
 static void set_cost_flags_releases_a_held_job(void **state)
 {
     struct core_fixture *f = *state;
@@ -88,6 +90,7 @@ static void set_cost_flags_releases_a_held_job(void **state)
     assert_int_equal(fake_t_file_size(local), PUBLIC_SIZE);
 }
 
+/* C117: 0 and final jobs refused (provisional codes); no Job5 on Wine gives E_NOINTERFACE */
 static void set_cost_flags_refuses_zero_and_final_jobs_and_wine8_has_no_job5(void **state)
 {
     struct core_fixture *f = *state;
@@ -114,7 +117,7 @@ static void count_warnings(void *user, const struct bht_event *ev)
         warnings++;
 }
 
-/* A BITS without Job5: --allow-metered warns and the transfer goes on */
+/* C117: a BITS without Job5: --allow-metered warns and the transfer goes on */
 static void allow_metered_without_job5_warns_and_transfers(void **state)
 {
     struct core_fixture *f = *state;
