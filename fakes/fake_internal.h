@@ -131,6 +131,7 @@ struct fake_file {
     int renamed;            /* Complete moved it into place (C41: a retry skips it) */
     int opened;             /* the current attempt has connected and checked access */
     uint64_t on_disk;       /* bytes known to be in the temporary already (not saved) */
+    int validated;          /* IBackgroundCopyFile3::SetValidationState (not saved) */
 };
 
 struct fake_error {

@@ -20,6 +20,7 @@
 #include <bits5_0.h>
 
 #include "bits4_0_compat.h"
+#include "bits_file_compat.h"
 #include "bitsht_fakebits.h"
 #include "fake_internal.h"
 

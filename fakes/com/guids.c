@@ -17,3 +17,4 @@
 #include <bits5_0.h>
 
 #include "bits4_0_compat.h"
+#include "bits_file_compat.h"

@@ -16,6 +16,9 @@
 #include "../../src/com/bits4_0_compat.h"
 #include "../../src/com/com_internal.h"
 #include "com_fake_support.h"
+/* last, after initguid.h: defines only the File3..6 IIDs this test uses (src/com has none) */
+#include <initguid.h>
+#include "../../fakes/com/bits_file_compat.h"
 
 #define assert_hr(want, got) assert_int_equal((unsigned long)(HRESULT)(want), \
                                               (unsigned long)(HRESULT)(got))
@@ -232,10 +235,10 @@ static IBackgroundCopyJob *new_job(IBackgroundCopyManager *m)
     return job;
 }
 
-static HRESULT qi(IBackgroundCopyJob *job, REFIID riid)
+static HRESULT qi(void *object, REFIID riid)
 {
     IUnknown *unk = (IUnknown *)0x1;
-    HRESULT hr = IBackgroundCopyJob_QueryInterface(job, riid, (void **)&unk);
+    HRESULT hr = IUnknown_QueryInterface((IUnknown *)object, riid, (void **)&unk);
 
     if (SUCCEEDED(hr))
         IUnknown_Release(unk);
@@ -274,6 +277,215 @@ static void profiles_answer_query_interface_as_their_bits(void **state)
         IBackgroundCopyManager_Release(m);
         comfake_assert_audit_clean(profile ? "wine8" : "windows");
     }
+}
+
+static IBackgroundCopyFile *first_file(IBackgroundCopyJob *job)
+{
+    IEnumBackgroundCopyFiles *files = NULL;
+    IBackgroundCopyFile *file = NULL;
+    ULONG got = 0;
+
+    assert_hr(S_OK, IBackgroundCopyJob_EnumFiles(job, &files));
+    assert_hr(S_OK, IEnumBackgroundCopyFiles_Next(files, 1, &file, &got));
+    assert_int_equal(got, 1);
+    IEnumBackgroundCopyFiles_Release(files);
+    return file;
+}
+
+static IBackgroundCopyJob *job_with_file(IBackgroundCopyManager *m, const WCHAR *remote,
+                                         const WCHAR *local)
+{
+    IBackgroundCopyJob *job = new_job(m);
+
+    assert_hr(S_OK, IBackgroundCopyJob_AddFile(job, remote, local));
+    return job;
+}
+
+/* The file object answers QueryInterface as Windows 10 (IBackgroundCopyFile..6) and as
+ * Wine 8's qmgr (dlls/qmgr/file.c: IBackgroundCopyFile2 at most). */
+static void file_versions_answer_query_interface_per_profile(void **state)
+{
+    struct comfake_t *t = *state;
+    IBackgroundCopyManager *m;
+    IBackgroundCopyJob *job;
+    IBackgroundCopyFile *file;
+    WCHAR local[400];
+    int profile;
+
+    swprintf(local, 400, L"%hs\\qi.bin", t->dir);
+    for (profile = 0; profile < 2; profile++) {
+        comfake_world(t, profile ? "option profile=wine8\n" : NULL);
+        m = manager();
+        job = job_with_file(m, L"" COMFAKE_URL_PUBLIC, local);
+        file = first_file(job);
+        assert_hr(S_OK, qi(file, &IID_IBackgroundCopyFile));
+        assert_hr(S_OK, qi(file, &IID_IBackgroundCopyFile2));
+        assert_hr(profile ? E_NOINTERFACE : S_OK, qi(file, &IID_IBackgroundCopyFile3));
+        assert_hr(profile ? E_NOINTERFACE : S_OK, qi(file, &IID_IBackgroundCopyFile4));
+        assert_hr(profile ? E_NOINTERFACE : S_OK, qi(file, &IID_IBackgroundCopyFile5));
+        assert_hr(profile ? E_NOINTERFACE : S_OK, qi(file, &IID_IBackgroundCopyFile6));
+        assert_hr(E_NOINTERFACE, qi(file, &IID_IBackgroundCopyJob));
+        IBackgroundCopyFile_Release(file);
+        IBackgroundCopyJob_Cancel(job);
+        IBackgroundCopyJob_Release(job);
+        IBackgroundCopyManager_Release(m);
+        comfake_assert_audit_clean(profile ? "wine8" : "windows");
+    }
+}
+
+static IBackgroundCopyFile6 *file6_of(IBackgroundCopyJob *job)
+{
+    IBackgroundCopyFile *file = first_file(job);
+    IBackgroundCopyFile6 *file6 = NULL;
+
+    assert_hr(S_OK, IBackgroundCopyFile_QueryInterface(file, &IID_IBackgroundCopyFile6,
+                                                       (void **)&file6));
+    IBackgroundCopyFile_Release(file);
+    return file6;
+}
+
+static void assert_filled(IBackgroundCopyFile6 *file6, DWORD want_count, UINT64 want_length)
+{
+    DWORD count = 7;
+    BG_FILE_RANGE *ranges = (BG_FILE_RANGE *)0x1;
+
+    assert_hr(S_OK, IBackgroundCopyFile6_GetFilledFileRanges(file6, &count, &ranges));
+    assert_int_equal(count, want_count);
+    if (!want_count) {
+        assert_null(ranges);
+        return;
+    }
+    assert_true(ranges[0].InitialOffset == 0);
+    assert_true(ranges[0].Length == want_length);
+    CoTaskMemFree(ranges);
+}
+
+/* IBackgroundCopyFile3..6 on the windows profile, slot by slot, before and after the
+ * transfer: the temporary name the engine writes, validation kept per file (E_PENDING until
+ * transferred), no peers, read-only empty response headers, ranges checked against the size;
+ * every CoTaskMem block handed out is freed here (teardown's audit counts them). */
+static void file3_to_file6_methods_answer_as_windows(void **state)
+{
+    struct comfake_t *t = *state;
+    IBackgroundCopyManager *m = manager();
+    IBackgroundCopyJob *job;
+    IBackgroundCopyFile6 *file6, *again;
+    BITS_FILE_PROPERTY_VALUE v;
+    BG_FILE_RANGE r[2];
+    BG_JOB_STATE st = BG_JOB_STATE_QUEUED;
+    WCHAR local[400], want_temp[500], wid[40], hex[33], *name = NULL;
+    UINT64 origin = 9, peers = 9;
+    BG_FILE_RANGE *filled = NULL;
+    DWORD count = 9;
+    BOOL b = TRUE;
+    GUID id;
+    int i, k = 0;
+
+    swprintf(local, 400, L"%hs\\v.bin", t->dir);
+    job = job_with_file(m, L"" COMFAKE_URL_PUBLIC, local);
+    file6 = file6_of(job);
+    assert_hr(S_OK, IBackgroundCopyJob_GetId(job, &id));
+    StringFromGUID2(&id, wid, 40);
+    for (i = 0; wid[i]; i++)
+        if (wid[i] != L'{' && wid[i] != L'}' && wid[i] != L'-')
+            hex[k++] = wid[i];
+    hex[k] = 0;
+    swprintf(want_temp, 500, L"%hs\\.BIT%ls0000.tmp", t->dir, hex);
+
+    /* File3, before the transfer */
+    assert_hr(S_OK, IBackgroundCopyFile6_GetTemporaryName(file6, &name));
+    assert_true(wcscmp(name, want_temp) == 0);
+    CoTaskMemFree(name);
+    assert_hr(NULL_REF, IBackgroundCopyFile6_GetTemporaryName(file6, NULL));
+    assert_hr(E_PENDING, IBackgroundCopyFile6_SetValidationState(file6, TRUE));
+    assert_hr(S_OK, IBackgroundCopyFile6_GetValidationState(file6, &b));
+    assert_int_equal(b, FALSE);
+    assert_hr(NULL_REF, IBackgroundCopyFile6_GetValidationState(file6, NULL));
+    b = TRUE;
+    assert_hr(S_OK, IBackgroundCopyFile6_IsDownloadedFromPeer(file6, &b));
+    assert_int_equal(b, FALSE);
+    assert_hr(NULL_REF, IBackgroundCopyFile6_IsDownloadedFromPeer(file6, NULL));
+    /* File4 */
+    assert_hr(S_OK, IBackgroundCopyFile6_GetPeerDownloadStats(file6, &origin, &peers));
+    assert_true(origin == 0 && peers == 0);
+    assert_hr(NULL_REF, IBackgroundCopyFile6_GetPeerDownloadStats(file6, &origin, NULL));
+    /* File5 */
+    v.String = NULL;
+    assert_hr(BG_E_READ_ONLY_PROPERTY, IBackgroundCopyFile6_SetProperty(
+                  file6, BITS_FILE_PROPERTY_ID_HTTP_RESPONSE_HEADERS, v));
+    assert_hr(E_INVALIDARG, IBackgroundCopyFile6_SetProperty(file6, (BITS_FILE_PROPERTY_ID)2, v));
+    assert_hr(S_OK, IBackgroundCopyFile6_GetProperty(
+                  file6, BITS_FILE_PROPERTY_ID_HTTP_RESPONSE_HEADERS, &v));
+    assert_non_null(v.String);
+    assert_int_equal(v.String[0], 0);
+    CoTaskMemFree(v.String);
+    v.String = (LPWSTR)0x1;
+    assert_hr(E_INVALIDARG, IBackgroundCopyFile6_GetProperty(file6, (BITS_FILE_PROPERTY_ID)2, &v));
+    assert_null(v.String);
+    assert_hr(NULL_REF, IBackgroundCopyFile6_GetProperty(
+                  file6, BITS_FILE_PROPERTY_ID_HTTP_RESPONSE_HEADERS, NULL));
+    /* File6, before the transfer: nothing filled */
+    assert_filled(file6, 0, 0);
+    assert_hr(S_OK, IBackgroundCopyFile6_UpdateDownloadPosition(file6, 100));
+
+    assert_hr(S_OK, IBackgroundCopyJob_Resume(job));
+    for (i = 0; i < 200 && st != BG_JOB_STATE_TRANSFERRED; i++) {
+        Sleep(20);
+        assert_hr(S_OK, IBackgroundCopyJob_GetState(job, &st));
+    }
+    assert_int_equal(st, BG_JOB_STATE_TRANSFERRED);
+
+    /* after: 4096 bytes, all from the origin, in the same temporary */
+    assert_hr(S_OK, IBackgroundCopyFile6_GetTemporaryName(file6, &name));
+    assert_true(wcscmp(name, want_temp) == 0);
+    CoTaskMemFree(name);
+    assert_hr(S_OK, IBackgroundCopyFile6_GetPeerDownloadStats(file6, &origin, &peers));
+    assert_true(origin == 4096 && peers == 0);
+    assert_filled(file6, 1, 4096);
+    r[0].InitialOffset = 0;
+    r[0].Length = 4096;
+    r[1].InitialOffset = 1000;
+    r[1].Length = BG_LENGTH_TO_EOF;
+    assert_hr(S_OK, IBackgroundCopyFile6_RequestFileRanges(file6, 2, r));
+    r[1].InitialOffset = 4000;
+    r[1].Length = 97; /* one byte past the end */
+    assert_hr(BG_E_INVALID_RANGE, IBackgroundCopyFile6_RequestFileRanges(file6, 2, r));
+    r[1].InitialOffset = 4097;
+    r[1].Length = BG_LENGTH_TO_EOF;
+    assert_hr(BG_E_INVALID_RANGE, IBackgroundCopyFile6_RequestFileRanges(file6, 2, r));
+    assert_hr(NULL_REF, IBackgroundCopyFile6_RequestFileRanges(file6, 1, NULL));
+    assert_hr(NULL_REF, IBackgroundCopyFile6_GetFilledFileRanges(file6, NULL, NULL));
+    /* validation: accepted now, and kept by the file, not by this object */
+    assert_hr(S_OK, IBackgroundCopyFile6_SetValidationState(file6, TRUE));
+    again = file6_of(job);
+    assert_true(again != file6);
+    b = FALSE;
+    assert_hr(S_OK, IBackgroundCopyFile6_GetValidationState(again, &b));
+    assert_int_equal(b, TRUE);
+    assert_hr(S_OK, IBackgroundCopyFile6_SetValidationState(again, FALSE));
+    assert_hr(S_OK, IBackgroundCopyFile6_GetValidationState(file6, &b));
+    assert_int_equal(b, FALSE);
+    IBackgroundCopyFile6_Release(again);
+    IBackgroundCopyFile6_Release(file6);
+    assert_hr(S_OK, IBackgroundCopyJob_Complete(job));
+    IBackgroundCopyJob_Release(job);
+
+    /* ranges need an http(s) download (BITS_JOB_PROPERTY_ON_DEMAND_MODE's requirements) */
+    swprintf(local, 400, L"%hs\\smb.bin", t->dir);
+    job = job_with_file(m, L"" COMFAKE_URL_SMB, local);
+    file6 = file6_of(job);
+    assert_hr(BG_E_RANDOM_ACCESS_NOT_SUPPORTED,
+              IBackgroundCopyFile6_UpdateDownloadPosition(file6, 0));
+    assert_hr(BG_E_RANDOM_ACCESS_NOT_SUPPORTED, IBackgroundCopyFile6_RequestFileRanges(file6, 1, r));
+    assert_hr(BG_E_RANDOM_ACCESS_NOT_SUPPORTED,
+              IBackgroundCopyFile6_GetFilledFileRanges(file6, &count, &filled));
+    assert_int_equal(count, 0);
+    assert_null(filled);
+    IBackgroundCopyFile6_Release(file6);
+    IBackgroundCopyJob_Cancel(job);
+    IBackgroundCopyJob_Release(job);
+    IBackgroundCopyManager_Release(m);
+    comfake_assert_audit_clean("file3..6");
 }
 
 /* NULL [out]/[in,string] pointers answer what the BITS proxy answers (C03, C19); a job that
@@ -442,6 +654,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(wait_ends_when_no_callback_ever_comes, comfake_setup,
                                         comfake_teardown),
         cmocka_unit_test_setup_teardown(profiles_answer_query_interface_as_their_bits,
+                                        comfake_setup, comfake_teardown),
+        cmocka_unit_test_setup_teardown(file_versions_answer_query_interface_per_profile,
+                                        comfake_setup, comfake_teardown),
+        cmocka_unit_test_setup_teardown(file3_to_file6_methods_answer_as_windows,
                                         comfake_setup, comfake_teardown),
         cmocka_unit_test_setup_teardown(null_pointers_and_ended_jobs_answer_as_windows,
                                         comfake_setup, comfake_teardown),
