@@ -632,8 +632,20 @@ static bht_hr do_complete(struct bht_fake_world *w, struct fake_job *j)
     size_t i;
     bht_hr hr;
 
-    if (fake_state_is_final(j->state))
+    if (fake_state_is_final(j->state)) {
+        /* C44 Wine (measured): the refusal still acknowledges a cancelled job */
+        if (WINE8(w) && j->state == BHT_JOB_CANCELLED)
+            fake_job_set_state(w, j, BHT_JOB_ACKNOWLEDGED);
         return BG_E_INVALID_STATE; /* C44 */
+    }
+    if (WINE8(w) && j->state == BHT_JOB_ERROR) {
+        /* C38 Wine (measured): Complete in ERROR keeps no file, not even a finished one */
+        for (i = 0; i < j->n_files; i++)
+            if (j->files[i].temp)
+                fake_fs_remove(j->files[i].temp);
+        fake_job_set_state(w, j, BHT_JOB_ACKNOWLEDGED);
+        return BG_S_PARTIAL_COMPLETE;
+    }
     /* Renames first: on Windows a failed rename leaves the job as it was (C41). */
     for (i = 0; i < j->n_files; i++) {
         struct fake_file *f = &j->files[i];

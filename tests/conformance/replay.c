@@ -491,7 +491,7 @@ static const char *replay_divergence(enum bht_fake_profile profile, const char *
 
     if (profile != BHT_FAKE_PROFILE_WINE8)
         return NULL; /* the list is about Wine; a Windows trace must replay clean */
-    for (i = 0; i < sizeof(bht_replay_divergences) / sizeof(bht_replay_divergences[0]); i++)
+    for (i = 0; bht_replay_divergences[i].check; i++)
         if (!strcmp(bht_replay_divergences[i].check, check))
             return bht_replay_divergences[i].reason;
     return NULL;
