@@ -166,6 +166,35 @@ static void complete_with_a_failed_rename_still_acknowledges(void **state)
     fake_t_rmdir(local);
 }
 
+/* C38 (measured on Wine 8.0): Complete in ERROR answers BG_S_PARTIAL_COMPLETE and keeps
+ * no file, not even the one that finished; its temporary is gone too */
+static void complete_in_error_keeps_no_file(void **state)
+{
+    struct fake_t *t = *state;
+    char good[600], bad[600];
+
+    fake_t_add(t, PUBLIC_URL, "good.bin", good);
+    fake_t_add(t, "https://cdn.example/gone", "bad.bin", bad);
+    assert_hr(S_OK, t->b->resume(t->w, t->job));
+    assert_state(BHT_JOB_ERROR, fake_t_run(t, t->job));
+    assert_int_equal(fake_t_count_temporaries(t->dir), 1); /* good.bin's, finished */
+    assert_hr(BG_S_PARTIAL_COMPLETE, t->b->complete(t->w, t->job));
+    assert_state(BHT_JOB_ACKNOWLEDGED, fake_t_state(t, t->job));
+    assert_int_equal(fake_t_file_size(good), -1);
+    assert_int_equal(fake_t_file_size(bad), -1);
+    assert_int_equal(fake_t_count_temporaries(t->dir), 0);
+}
+
+/* C44 (measured on Wine 8.0): Complete refuses a cancelled job and acknowledges it all the same */
+static void complete_of_a_cancelled_job_refuses_and_acknowledges(void **state)
+{
+    struct fake_t *t = *state;
+
+    assert_hr(S_OK, t->b->cancel(t->w, t->job));
+    assert_hr(BG_E_INVALID_STATE, t->b->complete(t->w, t->job));
+    assert_state(BHT_JOB_ACKNOWLEDGED, fake_t_state(t, t->job));
+}
+
 /* §5.13, C47 */
 static void cancel_returns_unable_to_delete_files_in_the_normal_case(void **state)
 {
@@ -271,6 +300,8 @@ int main(void)
         T(add_file_after_complete_is_silently_accepted),
         T(resume_on_a_transferred_job_with_nothing_new_gives_bg_e_empty),
         T(complete_with_a_failed_rename_still_acknowledges),
+        T(complete_in_error_keeps_no_file),
+        T(complete_of_a_cancelled_job_refuses_and_acknowledges),
         T(cancel_returns_unable_to_delete_files_in_the_normal_case),
         T(cancel_destroys_an_existing_destination_file),
         T(final_jobs_stay_visible_until_some_job_is_resumed),
