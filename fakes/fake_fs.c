@@ -189,13 +189,6 @@ bht_hr fake_fs_read_all(FILE *fp, const char *path, char **out_text, size_t *out
     return S_OK;
 }
 
-int fake_fs_is_regular_no_link(const char *path)
-{
-    struct stat st;
-
-    return FAKE_LSTAT(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
 bht_hr fake_fs_create_new(const char *path, FILE **out)
 {
     int fd = FAKE_OPEN(path, O_WRONLY | O_CREAT | O_EXCL | FAKE_O_NOFOLLOW | FAKE_O_BINARY,

@@ -362,7 +362,6 @@ bht_hr fake_fs_replace(const char *from, const char *to);   /* rename over an ex
 bht_hr fake_fs_remove(const char *path);                    /* S_OK also when it is absent */
 int fake_fs_exists(const char *path);
 bht_hr fake_fs_hr_from_errno(int err);
-int fake_fs_is_regular_no_link(const char *path); /* lstat: a regular file, not a link */
 /* A new file opened for writing: O_CREAT|O_EXCL|O_NOFOLLOW (MinGW: _O_EXCL, which
  * refuses links too). An existing name, link or not, fails (ERROR_ALREADY_EXISTS). */
 bht_hr fake_fs_create_new(const char *path, FILE **out);

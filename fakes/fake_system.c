@@ -31,9 +31,16 @@
 #define FAKE_DEFAULT_JOB_COST_FLAGS 0x80000021u
 
 enum { /* bits of `seen`: each key once per world text */
-    SEEN_SERVICE = 1u << 0, SEEN_START = 1u << 1, SEEN_SESSION = 1u << 2, SEEN_COST = 1u << 3,
-    SEEN_PROXY = 1u << 4, SEEN_MACHINE_PROXY = 1u << 5, SEEN_VERSION = 1u << 6,
-    SEEN_POLICY_USER = 1u << 7, SEEN_POLICY_MACHINE = 1u << 8, SEEN_JOB_COST = 1u << 9
+    SEEN_SERVICE = 1u << 0,
+    SEEN_START = 1u << 1,
+    SEEN_SESSION = 1u << 2,
+    SEEN_COST = 1u << 3,
+    SEEN_PROXY = 1u << 4,
+    SEEN_MACHINE_PROXY = 1u << 5,
+    SEEN_VERSION = 1u << 6,
+    SEEN_POLICY_USER = 1u << 7,
+    SEEN_POLICY_MACHINE = 1u << 8,
+    SEEN_JOB_COST = 1u << 9 /* the last: one more or a doubled 1u is a bit of its own */
 };
 
 void fake_system_defaults(struct fake_system *sys)
