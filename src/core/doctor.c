@@ -87,11 +87,13 @@ static void check_service(struct doctor *d)
     }
     bht_verdict_service(sys->service(d->be->system_ctx, &svc), &svc, c);
     if (c->status == BHT_CHECK_PASS && !d->bits_ok) {
-        char h[64];
-        /* the service looks fine, yet connecting failed: that is the finding */
+        char h[64], seen[sizeof c->reason];
+        /* the service looks fine, yet connecting failed: that is the finding. The reason
+         * is copied first: formatting c->reason into itself lost it (overlapping copy). */
+        snprintf(seen, sizeof seen, "%s", c->reason);
         bht_check_set(c, BHT_CHECK_SERVICE, BHT_CHECK_FAIL, d->req->bits_open_hr,
                       "restart the service (sc stop BITS, sc start BITS) or repair Windows",
-                      "%s, but connecting to BITS failed with %s", c->reason,
+                      "%s, but connecting to BITS failed with %s", seen,
                       bht_hr_format(d->req->bits_open_hr, h, sizeof h));
     }
 }

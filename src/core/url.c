@@ -36,7 +36,8 @@ static const char *ip_literal_problem(const char *host, const char *end, const c
 }
 
 /* A DNS name or IPv4 address: letters, digits, '-', '_', '.', and non-ASCII (an
- * internationalised name); no empty label but for one trailing dot. */
+ * internationalised name); no empty label but for one trailing dot. The caller has made
+ * sure that host < end and *host != ':', so the name is never empty here. */
 static const char *reg_name_problem(const char *host, const char *end, const char **host_end)
 {
     const char *p;
@@ -50,8 +51,6 @@ static const char *reg_name_problem(const char *host, const char *end, const cha
             return "URL has an invalid character in its host name";
         }
     }
-    if (p == host)
-        return "URL has no host name";
     *host_end = p;
     return NULL;
 }

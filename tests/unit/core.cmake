@@ -10,6 +10,14 @@ bht_add_cmocka_test(NAME unit_core_flow SOURCES core_flow.c
 bht_add_cmocka_test(NAME unit_core_fault_matrix SOURCES core_fault_matrix.c
                     LIBS bht_core_test_support LABELS unit fake)
 target_include_directories(unit_core_request PRIVATE "${PROJECT_SOURCE_DIR}/src/core")
+# issue 14: the URL syntax check on its own, each limit on both sides
+bht_add_cmocka_test(NAME unit_core_url SOURCES core_url.c LIBS bitsht_core LABELS unit)
+target_include_directories(unit_core_url PRIVATE "${PROJECT_SOURCE_DIR}/src/core")
+if(NOT WIN32) # POSIX paths, links and realpath; Windows folds paths with _fullpath
+  bht_add_cmocka_test(NAME unit_core_destination SOURCES core_destination.c LIBS bitsht_core
+                      LABELS unit)
+  target_include_directories(unit_core_destination PRIVATE "${PROJECT_SOURCE_DIR}/src/core")
+endif()
 bht_add_cmocka_test(NAME unit_core_hresult SOURCES core_hresult.c LIBS bitsht_core LABELS unit)
 bht_add_cmocka_test(NAME unit_core_backend SOURCES core_backend.c LIBS bitsht_fake bitsht_core
                     LABELS unit fake)
@@ -18,6 +26,8 @@ bht_add_cmocka_test(NAME unit_core_rare_outcomes SOURCES core_rare_outcomes.c
 # bitsht doctor's checks, metered networks and C109 holds, --allow-metered (issue 17)
 bht_add_cmocka_test(NAME unit_core_doctor SOURCES core_doctor.c
                     LIBS bht_core_test_support LABELS unit fake)
+bht_add_cmocka_test(NAME unit_core_doctor_verdicts SOURCES core_doctor_verdicts.c
+                    LIBS bitsht_core LABELS unit)
 bht_add_cmocka_test(NAME unit_core_metered SOURCES core_metered.c
                     LIBS bht_core_test_support LABELS unit fake)
 # issue 12: proxy credentials, network logons, local accounts, on the fake and the core
