@@ -83,6 +83,7 @@ struct fake_job *fake_job_alloc(struct bht_fake_world *w, uint32_t serial)
     j->error.file = -1;
     j->created_ms = w->now_ms;
     j->next_ms = FAKE_NO_EVENT;
+    j->no_progress_since_ms = FAKE_NO_EVENT; /* C72: no transient error yet */
     return j;
 }
 

@@ -245,6 +245,20 @@ void fake_t_expect_error(struct fake_t *t, enum bht_error_context ctx, bht_hr co
     assert_hr(code, e.code);
 }
 
+void fake_t_expect_file_error(struct fake_t *t, enum bht_error_context ctx, bht_hr code,
+                              const char *remote)
+{
+    struct bht_job_error e;
+
+    memset(&e, 0x55, sizeof e);
+    assert_hr(S_OK, t->b->get_error(t->w, t->job, &e));
+    assert_int_equal(e.context, ctx);
+    assert_hr(code, e.code);
+    assert_string_equal(e.remote_name, remote);
+    assert_true(e.description[0] != '\0'); /* C68 */
+    assert_true(e.context_description[0] != '\0');
+}
+
 void fake_t_set_alice_helper(struct fake_t *t, struct bht_job *job, uint32_t flags)
 {
     fake_t_set_alice_helper_as(t, job, flags, BHT_LOGON_INTERACTIVE);

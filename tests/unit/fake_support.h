@@ -71,6 +71,9 @@ void fake_t_set_alice_helper_as(struct fake_t *t, struct bht_job *job, uint32_t 
                                 enum bht_logon_type type);
 /* t->job's error object has this context and code (asserts get_error succeeds). */
 void fake_t_expect_error(struct fake_t *t, enum bht_error_context ctx, bht_hr code);
+/* ... and names this remote file, with both descriptions (C66, C68; windows profile). */
+void fake_t_expect_file_error(struct fake_t *t, enum bht_error_context ctx, bht_hr code,
+                              const char *remote);
 
 /* Files */
 long long fake_t_file_size(const char *path); /* -1 when absent */

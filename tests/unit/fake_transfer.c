@@ -563,20 +563,6 @@ static void get_error_without_an_error_fails_with_information_unavailable(void *
     assert_hr(BG_E_ERROR_INFORMATION_UNAVAILABLE, t->b->get_error(t->w, t->job, &e));
 }
 
-static void expect_error(struct fake_t *t, enum bht_error_context ctx, bht_hr code,
-                         const char *remote)
-{
-    struct bht_job_error e;
-
-    memset(&e, 0x55, sizeof e);
-    assert_hr(S_OK, t->b->get_error(t->w, t->job, &e));
-    assert_int_equal(e.context, ctx);
-    assert_hr(code, e.code);
-    assert_string_equal(e.remote_name, remote);
-    assert_true(e.description[0] != '\0'); /* C68 */
-    assert_true(e.context_description[0] != '\0');
-}
-
 /* C59, C61, C65 */
 static void undeclared_http_resource_fails_with_http_404_remote_file(void **state)
 {
@@ -586,7 +572,7 @@ static void undeclared_http_resource_fails_with_http_404_remote_file(void **stat
     fake_t_add(t, "https://nowhere.example/x", "a.bin", local);
     assert_hr(S_OK, t->b->resume(t->w, t->job));
     assert_state(BHT_JOB_ERROR, fake_t_run(t, t->job));
-    expect_error(t, BHT_ERRCTX_REMOTE_FILE, BHT_BG_E_HTTP_ERROR(404), "https://nowhere.example/x");
+    fake_t_expect_file_error(t, BHT_ERRCTX_REMOTE_FILE, BHT_BG_E_HTTP_ERROR(404), "https://nowhere.example/x");
 }
 
 /* C61: fail= declares the status */
@@ -598,7 +584,7 @@ static void declared_failing_resource_fails_with_its_hresult(void **state)
     fake_t_add(t, "https://cdn.example/gone", "a.bin", local);
     assert_hr(S_OK, t->b->resume(t->w, t->job));
     assert_state(BHT_JOB_ERROR, fake_t_run(t, t->job));
-    expect_error(t, BHT_ERRCTX_REMOTE_FILE, BHT_BG_E_HTTP_ERROR(404), "https://cdn.example/gone");
+    fake_t_expect_file_error(t, BHT_ERRCTX_REMOTE_FILE, BHT_BG_E_HTTP_ERROR(404), "https://cdn.example/gone");
     assert_int_equal(fake_t_count_temporaries(t->dir), 0);
 }
 
@@ -613,7 +599,7 @@ static void other_http_status_fails_with_0x80190000_plus_status(void **state)
     fake_t_add(t, "https://cdn.example/e500", "a.bin", local);
     assert_hr(S_OK, t->b->resume(t->w, t->job));
     assert_state(BHT_JOB_ERROR, fake_t_run(t, t->job));
-    expect_error(t, BHT_ERRCTX_REMOTE_FILE, BHT_HR(0x801901F4u), "https://cdn.example/e500");
+    fake_t_expect_file_error(t, BHT_ERRCTX_REMOTE_FILE, BHT_HR(0x801901F4u), "https://cdn.example/e500");
 }
 
 /* C63 */
@@ -655,7 +641,7 @@ static void undeclared_unc_source_fails_with_bad_netpath(void **state)
     fake_t_add(t, "\\\\nosuch\\share\\f.txt", "a.bin", local);
     assert_hr(S_OK, t->b->resume(t->w, t->job));
     assert_state(BHT_JOB_ERROR, fake_t_run(t, t->job));
-    expect_error(t, BHT_ERRCTX_REMOTE_FILE, BHT_E_BAD_NETPATH, "\\\\nosuch\\share\\f.txt");
+    fake_t_expect_file_error(t, BHT_ERRCTX_REMOTE_FILE, BHT_E_BAD_NETPATH, "\\\\nosuch\\share\\f.txt");
 }
 
 /* C64: a missing local source (question 13: the fake says ERROR, FILE_NOT_FOUND) */
@@ -668,7 +654,7 @@ static void missing_local_source_fails_with_file_not_found(void **state)
     fake_t_add(t, src, "a.bin", local);
     assert_hr(S_OK, t->b->resume(t->w, t->job));
     assert_state(BHT_JOB_ERROR, fake_t_run(t, t->job));
-    expect_error(t, BHT_ERRCTX_REMOTE_FILE, BHT_E_FILE_NOT_FOUND, src);
+    fake_t_expect_file_error(t, BHT_ERRCTX_REMOTE_FILE, BHT_E_FILE_NOT_FOUND, src);
 }
 
 /* C64: a destination the writer lost between AddFile and the transfer */
@@ -683,7 +669,7 @@ static void destination_denied_at_transfer_fails_with_local_file_access_denied(v
     assert_hr(S_OK, t->b->set_helper_token_flags(t->w, t->job, 0)); /* owner writes now */
     assert_hr(S_OK, t->b->resume(t->w, t->job));
     assert_state(BHT_JOB_ERROR, fake_t_run(t, t->job));
-    expect_error(t, BHT_ERRCTX_LOCAL_FILE, E_ACCESSDENIED, PUBLIC_URL);
+    fake_t_expect_file_error(t, BHT_ERRCTX_LOCAL_FILE, E_ACCESSDENIED, PUBLIC_URL);
 }
 
 /* C15: an undeclared real file is copied byte for byte (file:// too) */
@@ -742,7 +728,7 @@ static void zero_no_progress_timeout_makes_transient_errors_fatal(void **state)
     fake_t_add(t, "https://cdn.example/big.iso", "big.iso", local);
     assert_hr(S_OK, t->b->resume(t->w, t->job));
     assert_state(BHT_JOB_ERROR, fake_t_run(t, t->job));
-    expect_error(t, BHT_ERRCTX_GENERAL_TRANSPORT, BHT_E_WINHTTP_CANNOT_CONNECT,
+    fake_t_expect_file_error(t, BHT_ERRCTX_GENERAL_TRANSPORT, BHT_E_WINHTTP_CANNOT_CONNECT,
                  "https://cdn.example/big.iso");
 }
 
@@ -787,8 +773,37 @@ static void transient_errors_become_error_after_the_no_progress_timeout(void **s
     assert_hr(S_OK, t->b->resume(t->w, t->job));
     assert_state(BHT_JOB_ERROR, fake_t_run(t, t->job));
     assert_int_equal(bht_fake_now_ms(t->w), 3600u * 1000u);
-    expect_error(t, BHT_ERRCTX_GENERAL_TRANSPORT, BHT_E_WINHTTP_CANNOT_CONNECT,
+    fake_t_expect_file_error(t, BHT_ERRCTX_GENERAL_TRANSPORT, BHT_E_WINHTTP_CANNOT_CONNECT,
                  "https://cdn.example/down");
+}
+
+/* C72: the timer starts at the first transient error, not when the world began: a job
+ * first failing two hours into the world still gets its whole hour of retries (the fake
+ * once started every job's timer at 0, so this job went to ERROR at its first retry). */
+static void the_no_progress_timer_starts_at_the_first_transient_error(void **state)
+{
+    struct fake_t *t = *state;
+    struct bht_job_error e;
+    enum bht_job_state st;
+    char local[600];
+
+    fake_t_world(t, "option no-progress-timeout=3600\noption retry-delay=600\n"
+                    "resource https://cdn.example/down size=1 transient=1000000\n");
+    bht_fake_advance(t->w, 7200u * 1000u);
+    t->job = fake_t_new_job(t);
+    fake_t_add(t, "https://cdn.example/down", "d.bin", local);
+    assert_hr(S_OK, t->b->resume(t->w, t->job));
+    do
+        assert_hr(S_OK, t->b->wait(t->w, t->job, 3600u * 1000u, &st));
+    while (st == BHT_JOB_QUEUED || st == BHT_JOB_CONNECTING);
+    assert_state(BHT_JOB_TRANSIENT_ERROR, st);
+    assert_int_equal(bht_fake_now_ms(t->w), 7200u * 1000u);
+    /* retried every 600 s until an hour after that first error */
+    assert_state(BHT_JOB_ERROR, fake_t_run(t, t->job));
+    assert_int_equal(bht_fake_now_ms(t->w), 10800u * 1000u);
+    assert_hr(S_OK, t->b->get_error(t->w, t->job, &e));
+    assert_int_equal(e.context, BHT_ERRCTX_GENERAL_TRANSPORT);
+    assert_hr(BHT_E_WINHTTP_CANNOT_CONNECT, e.code);
 }
 
 /* backend.h wait: a stalled job times out with S_FALSE after exactly the timeout */
@@ -886,6 +901,7 @@ int main(void)
         T(retry_delay_beyond_the_timeout_means_no_retry),
         T(retry_delay_below_five_seconds_becomes_five),
         T(transient_errors_become_error_after_the_no_progress_timeout),
+        T(the_no_progress_timer_starts_at_the_first_transient_error),
         T(wait_on_a_stalled_job_times_out_on_the_virtual_clock),
         T(rate_limited_transfer_takes_virtual_time_and_reports_progress),
     };
