@@ -970,3 +970,23 @@ def test_a_failed_save_is_reported_once_and_the_json_agrees(cli, tmp_path):
     assert "every file is in place, but the fake queue could not be saved" in rep["detail"]
     assert dest.stat().st_size == 3000
     assert "could not save" not in proc.stderr  # not a second time
+
+
+@pytest.mark.parametrize("args, code, stdout", [
+    (["cleanup"], 1, "cancelled 0 jobs\n"),  # it had succeeded: the lost queue makes it fail
+    (["clear-token", "{00000000-0000-0000-0000-000000000000}"], 2, ""),  # its own code stays
+])
+def test_a_failed_save_after_a_job_command_is_an_error(cli, tmp_path, args, code, stdout):
+    """Issue 14 (main.c): a job command whose fake queue cannot be saved at the end says
+    so once, after its own output; exit 1 if it had succeeded, its own code otherwise."""
+    state = tmp_path / "q.state"
+    (tmp_path / "q.state.tmp").mkdir()  # the save's temporary cannot be made
+    (tmp_path / "q.state.tmp" / "x").write_text("")
+    proc = cli.run(*args, "--fake-world", cli.world(), "--fake-state", state)
+    assert proc.returncode == code, proc.stderr
+    assert proc.stdout == stdout
+    last = proc.stderr.splitlines()[-1]
+    assert last.startswith(f"bitsht: error: could not save the fake queue: {state}.tmp: "
+                           "cannot write ("), proc.stderr
+    assert proc.stderr.count("could not save") == 1
+    assert not state.exists()

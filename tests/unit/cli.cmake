@@ -22,3 +22,10 @@ if(WIN32)
   bht_add_cmocka_test(NAME unit_cli_console_events SOURCES cli_console_events_test.c
                       LIBS bitsht_cli bht_core_test_support LABELS unit fake)
 endif()
+# The password read when read(2) fails (EINTR with and without a stop, EIO): read is
+# wrapped at link time (GNU ld --wrap), native builds only.
+if(NOT WIN32)
+  bht_add_cmocka_test(NAME unit_cli_password_read_faults SOURCES cli_password_read_faults.c
+                      LIBS bitsht_cli LABELS unit fake)
+  target_link_options(unit_cli_password_read_faults PRIVATE "-Wl,--wrap=read")
+endif()

@@ -328,6 +328,60 @@ static void cleanup_older_than_spares_younger_jobs(void **state)
     assert_string_equal(c->so.text, "{\"cancelled\":1,\"failed\":0}\n");
 }
 
+/* The options of `transfer --no-helper-token REMOTE LOCAL` for one file. */
+static void transfer_one_file(struct cmd_t *c, struct bht_file_pair *file, const char *remote,
+                              const char *local)
+{
+    file->remote = remote;
+    file->local = local;
+    c->o.files = file;
+    c->o.file_count = 1;
+    c->o.no_helper_token = 1;
+    c->o.priority = -1;
+    c->o.max_transient = -1;
+    c->o.command = CLI_TRANSFER;
+}
+
+/* Issue 14 (item 8 of issue 13): a transfer that failed and whose queue then cannot be
+ * saved tells both, once, in the report: the save's error and HRESULT follow the
+ * transfer's detail. */
+static void a_failed_save_after_a_failed_transfer_is_appended_to_the_detail(void **state)
+{
+    struct cmd_t *c = *state;
+    char local[600], state_path[600], blocker[700], save_err[400], hrtext[64], want[1400];
+    struct bht_file_pair file;
+    bht_hr save_hr;
+    int code = -1;
+
+    fake_t_path(c->t, local, sizeof local, "gone.bin");
+    fake_t_path(c->t, state_path, sizeof state_path, "q.state");
+    snprintf(blocker, sizeof blocker, "%s.tmp", state_path);
+    fake_t_mkdir(blocker); /* the save's temporary file cannot be made */
+    snprintf(blocker, sizeof blocker, "%s.tmp/x", state_path);
+    fake_t_write_file(blocker, "", 0);
+    save_hr = bht_fake_state_save(c->t->w, state_path, save_err, sizeof save_err);
+    assert_true(BHT_FAILED(save_hr));
+    transfer_one_file(c, &file, "https://cdn.example/gone", local);
+    c->b.state_path = state_path;
+    out_init(&c->out, 1, 1); /* --json --quiet: stderr stays empty */
+    CAPTURE(c->so, c->se, code = cmd_transfer(&c->o, &c->b, &c->out, NULL));
+    assert_int_equal(code, 1);
+    snprintf(want, sizeof want, "; and the fake queue could not be saved: %s (%s)\",", save_err,
+             bht_hr_format(save_hr, hrtext, sizeof hrtext));
+    assert_non_null(strstr(c->so.text, want));
+    assert_non_null(strstr(c->so.text, "\"outcome\":\"transfer_failed\",\"exit_code\":1,"
+                                       "\"failed_step\":\"transfer\""));
+    assert_string_equal(c->se.text, "");
+    /* saved once: the close that follows reports the same result, no second attempt */
+    assert_int_equal(c->b.state_saved, 1);
+    assert_hr(save_hr, cli_backend_save(&c->b, save_err, sizeof save_err));
+    c->b.world = NULL; /* the fixture frees it */
+    snprintf(blocker, sizeof blocker, "%s.tmp/x", state_path);
+    remove(blocker);
+    snprintf(blocker, sizeof blocker, "%s.tmp", state_path);
+    fake_t_rmdir(blocker);
+}
+
 /* Ctrl-C: once a stop was requested (what the stop-signal handlers do: stop_signals.c, tested
  * in cli_password.c), the transfer polls it and stops before creating a job. */
 static void stop_signal_ends_the_transfer_before_any_job(void **state)
@@ -339,14 +393,7 @@ static void stop_signal_ends_the_transfer_before_any_job(void **state)
     int code = -1;
 
     fake_t_path(c->t, local, sizeof local, "public.bin");
-    file.remote = PUBLIC_URL;
-    file.local = local;
-    c->o.files = &file;
-    c->o.file_count = 1;
-    c->o.no_helper_token = 1;
-    c->o.priority = -1;
-    c->o.max_transient = -1;
-    c->o.command = CLI_TRANSFER;
+    transfer_one_file(c, &file, PUBLIC_URL, local);
     out_init(&c->out, 1, 0);
     CAPTURE(c->so, c->se, code = cmd_transfer(&c->o, &c->b, &c->out, NULL));
     assert_int_equal(code, 0);
@@ -380,6 +427,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(cleanup_reports_jobs_it_cannot_cancel_and_exits_1, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(cleanup_older_than_spares_younger_jobs, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            a_failed_save_after_a_failed_transfer_is_appended_to_the_detail, setup, teardown),
         /* Last: the stop request it raises stays for the rest of the process. */
         cmocka_unit_test_setup_teardown(stop_signal_ends_the_transfer_before_any_job, setup,
                                         teardown),

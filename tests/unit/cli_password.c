@@ -3,7 +3,7 @@
  * maximum, and the moment each copy the user handed over is wiped. Issue 13 items 10,
  * 13, 14; issue 14 (password.c had no test of its own). */
 #ifndef _WIN32
-#define _POSIX_C_SOURCE 200809L /* setenv, fork, pipe, sigaction, kill */
+#define _XOPEN_SOURCE 700 /* setenv, fork, pipe, sigaction, kill; posix_openpt */
 #endif
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +18,7 @@
 
 #include "password.h"
 #include "stop_signals.h"
+#include "terminal.h"
 
 #ifdef _WIN32
 #include <fcntl.h>
@@ -29,7 +30,9 @@
 #define read _read
 #define write _write
 #else
+#include <fcntl.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 #endif
@@ -56,10 +59,9 @@ static struct cli_options options(enum password_source source)
 
 /* cli_read_password with standard input replaced by a pipe holding input[0..len); what
  * the read left in the pipe comes back in rest. */
-static bht_hr read_stdin(enum password_source source, const char *input, size_t len,
-                         char *buf, size_t size, char *err, char *rest)
+static bht_hr read_stdin_with(struct cli_options o, const char *input, size_t len, char *buf,
+                              size_t size, char *err, char *rest)
 {
-    struct cli_options o = options(source);
     int fds[2], saved = dup(0), n;
     bht_hr hr;
 
@@ -75,6 +77,12 @@ static bht_hr read_stdin(enum password_source source, const char *input, size_t 
     dup2(saved, 0);
     close(saved);
     return hr;
+}
+
+static bht_hr read_stdin(enum password_source source, const char *input, size_t len,
+                         char *buf, size_t size, char *err, char *rest)
+{
+    return read_stdin_with(options(source), input, len, buf, size, err, rest);
 }
 
 #define STDIN_OK(input, expected)                                                              \
@@ -154,6 +162,20 @@ static void empty_stdin_is_refused(void **state)
     assert_true(ALL_ZERO(buf));
 }
 
+/* Issue 14: a CR at the limit is kept aside as a possible CRLF; a second CR there is
+ * not a line end but one byte too many. */
+static void stdin_second_cr_at_the_limit_is_too_long(void **state)
+{
+    char buf[8], err[256], rest[256];
+
+    (void)state;
+    assert_int_equal(read_stdin(PASSWORD_STDIN, "1234567\r\r\n", 10, buf, sizeof buf, err, rest),
+                     E_INVALIDARG);
+    assert_string_equal(err, "--password-stdin: the password is too long (at most 7 bytes)");
+    assert_true(ALL_ZERO(buf));
+    assert_string_equal(rest, "\n");
+}
+
 /* No source and no terminal: refused before reading anything. */
 static void prompt_needs_a_terminal(void **state)
 {
@@ -165,6 +187,28 @@ static void prompt_needs_a_terminal(void **state)
     assert_string_equal(err, "no password for CORP\\alice: use --password-stdin or "
                              "--password-env VAR (standard input is not a terminal, so "
                              "bitsht cannot prompt)");
+    assert_string_equal(rest, "S3cret!\n");
+}
+
+/* Without --user the prompt refusal names "the helper user"; an unknown source (no
+ * parser sets one) is refused, never read. */
+static void no_user_and_unknown_source(void **state)
+{
+    char buf[64], err[256], rest[256];
+    struct cli_options o = options(PASSWORD_NONE);
+
+    (void)state;
+    o.user_arg = NULL;
+    assert_int_equal(read_stdin_with(o, "S3cret!\n", 8, buf, sizeof buf, err, rest),
+                     E_INVALIDARG);
+    assert_string_equal(err, "no password for the helper user: use --password-stdin or "
+                             "--password-env VAR (standard input is not a terminal, so "
+                             "bitsht cannot prompt)");
+    assert_int_equal(buf[0], '\0');
+    o.password_source = (enum password_source)99;
+    assert_int_equal(read_stdin_with(o, "S3cret!\n", 8, buf, sizeof buf, err, rest),
+                     E_INVALIDARG);
+    assert_int_equal(buf[0], '\0');
     assert_string_equal(rest, "S3cret!\n");
 }
 
@@ -201,9 +245,15 @@ static void environment_value_is_wiped_on_every_path(void **state)
     assert_string_equal(err, "--password-env: the environment variable BHT_T_UNSET_PW is not set");
     o.password_env = "BHT_T_PW";
     setenv("BHT_T_PW", "1234567", 1);
+    setenv("BHT_T_PWX", "kept", 1); /* the same prefix: another variable, left alone */
+    setenv("BHT_T_P", "kept too", 1);
     assert_int_equal(cli_read_password(&o, buf, sizeof buf, err, sizeof err), S_OK);
     assert_string_equal(buf, "1234567");
     assert_string_equal(getenv("BHT_T_PW"), "");
+    assert_string_equal(getenv("BHT_T_PWX"), "kept");
+    assert_string_equal(getenv("BHT_T_P"), "kept too");
+    unsetenv("BHT_T_PWX");
+    unsetenv("BHT_T_P");
     setenv("BHT_T_PW", "12345678", 1);
     assert_int_equal(cli_read_password(&o, buf, sizeof buf, err, sizeof err), E_INVALIDARG);
     assert_string_equal(err, "the password in BHT_T_PW is too long (at most 7 bytes)");
@@ -385,6 +435,242 @@ static void a_stop_before_the_read_ends_it(void **state)
     ASSERT_CHILD_OK(in_child(child_is_stopped_before_reading, NULL));
 }
 
+static int child_reads_a_closed_stdin(void *arg)
+{
+    struct cli_options o = options(PASSWORD_STDIN);
+    char buf[64], err[256];
+
+    (void)arg;
+    close(0);
+    if (cli_stop_wait_readable(0) != -1)
+        return 1;
+    memset(buf, 'X', sizeof buf);
+    if (cli_read_password(&o, buf, sizeof buf, err, sizeof err) != E_INVALIDARG)
+        return 2;
+    if (strcmp(err, "--password-stdin: cannot read standard input") != 0)
+        return 3;
+    return all_zero(buf, sizeof buf) ? 0 : 4;
+}
+
+static int child_reads_a_folder_as_stdin(void *arg)
+{
+    struct cli_options o = options(PASSWORD_STDIN);
+    char buf[64], err[256];
+    int fd = open(".", O_RDONLY);
+
+    (void)arg;
+    if (fd < 0 || dup2(fd, 0) != 0)
+        return 1;
+    if (cli_stop_wait_readable(0) != 1)
+        return 2; /* a folder is "readable" at once: the read itself fails (EISDIR) */
+    memset(buf, 'X', sizeof buf);
+    if (cli_read_password(&o, buf, sizeof buf, err, sizeof err) != E_INVALIDARG)
+        return 3;
+    if (strcmp(err, "--password-stdin: cannot read standard input") != 0)
+        return 4;
+    return all_zero(buf, sizeof buf) ? 0 : 5;
+}
+
+/* Issue 14: standard input that cannot be read (closed: the wait fails; a folder: the
+ * read fails) is a clear refusal, exit 2, with nothing of the buffer kept. */
+static void unreadable_stdin_is_refused(void **state)
+{
+    (void)state;
+    ASSERT_CHILD_OK(in_child(child_reads_a_closed_stdin, NULL));
+    ASSERT_CHILD_OK(in_child(child_reads_a_folder_as_stdin, NULL));
+}
+
+static volatile sig_atomic_t other_signals;
+
+static void on_other_signal(int sig)
+{
+    (void)sig;
+    other_signals++;
+}
+
+static int child_gets_another_signal_while_waiting(void *arg)
+{
+    struct cli_options o = options(PASSWORD_STDIN);
+    struct sigaction sa;
+    char buf[64], err[256];
+    int fds[2];
+    pid_t parent = getpid(), sender;
+    bht_hr hr;
+
+    (void)arg;
+    cli_stop_signals_install();
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_other_signal; /* no SA_RESTART: the wait returns EINTR */
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGUSR1, &sa, NULL) != 0 || pipe(fds) != 0 || dup2(fds[0], 0) != 0)
+        return 1;
+    sender = fork();
+    if (sender == 0) {
+        struct timespec pause = {0, 150 * 1000 * 1000};
+        nanosleep(&pause, NULL);
+        kill(parent, SIGUSR1);
+        nanosleep(&pause, NULL);
+        _exit(write(fds[1], "S3cret!\n", 8) == 8 ? 0 : 1);
+    }
+    close(fds[1]);
+    hr = cli_read_password(&o, buf, sizeof buf, err, sizeof err);
+    waitpid(sender, NULL, 0);
+    if (hr != S_OK)
+        return 2;
+    if (strcmp(buf, "S3cret!") != 0)
+        return 3;
+    return other_signals == 1 ? 0 : 4;
+}
+
+/* Issue 14: a signal that is not a stop (SIGUSR1, SIGCHLD, SIGWINCH...) interrupts the
+ * wait with EINTR; the wait resumes and the password that comes later is read. */
+static void another_signal_does_not_end_the_wait(void **state)
+{
+    (void)state;
+    ASSERT_CHILD_OK(in_child(child_gets_another_signal_while_waiting, NULL));
+}
+
+/* A new pseudo-terminal whose slave becomes standard input; returns the master. */
+static int stdin_on_a_pty(void)
+{
+    int master = posix_openpt(O_RDWR | O_NOCTTY), slave;
+
+    if (master < 0 || grantpt(master) != 0 || unlockpt(master) != 0)
+        return -1;
+    slave = open(ptsname(master), O_RDWR | O_NOCTTY);
+    if (slave < 0 || dup2(slave, 0) != 0)
+        return -1;
+    close(slave);
+    return master;
+}
+
+static int echo_is_on(void)
+{
+    struct termios t;
+
+    return tcgetattr(0, &t) == 0 && (t.c_lflag & ECHO) != 0;
+}
+
+/* The typist: waits (at most 5 s) for echo to go off, as a person waits for the prompt,
+ * then types the line into the terminal. */
+static pid_t type_when_echo_is_off(int master, const char *line)
+{
+    pid_t pid = fork();
+
+    if (pid == 0) {
+        struct timespec tick = {0, 10 * 1000 * 1000};
+        for (int i = 0; i < 500 && echo_is_on(); i++)
+            nanosleep(&tick, NULL);
+        _exit(write(master, line, strlen(line)) == (ssize_t)strlen(line) ? 0 : 1);
+    }
+    return pid;
+}
+
+struct prompt_case {
+    enum password_source source;
+    const char *typed;
+    bht_hr hr;
+    const char *password; /* when hr is S_OK */
+    const char *err;      /* otherwise */
+};
+
+static int child_prompts_on_a_terminal(void *arg)
+{
+    const struct prompt_case *pc = arg;
+    struct cli_options o = options(pc->source);
+    char buf[64], err[256], shown[256];
+    int master = stdin_on_a_pty(), errp[2];
+    ssize_t n;
+    pid_t typist;
+    bht_hr hr;
+
+    if (master < 0 || pipe(errp) != 0 || dup2(errp[1], 2) != 2)
+        return 1;
+    close(errp[1]);
+    if (!cli_is_terminal(stdin) || !echo_is_on())
+        return 2;
+    typist = type_when_echo_is_off(master, pc->typed);
+    memset(buf, 'X', sizeof buf);
+    hr = cli_read_password(&o, buf, sizeof buf, err, sizeof err);
+    waitpid(typist, NULL, 0);
+    if (hr != pc->hr)
+        return 3;
+    if (hr == S_OK ? strcmp(buf, pc->password) != 0 : strcmp(err, pc->err) != 0)
+        return 4;
+    if (hr != S_OK && !all_zero(buf, sizeof buf))
+        return 5;
+    if (!echo_is_on())
+        return 6; /* echo is back */
+    fflush(stderr);
+    close(2);
+    n = read(errp[0], shown, sizeof shown - 1);
+    shown[n > 0 ? n : 0] = '\0';
+    if (strcmp(shown, "Password for CORP\\alice: \n") != 0)
+        return 7; /* the prompt, then the line end the user's Enter did not echo */
+    fcntl(master, F_SETFL, O_NONBLOCK);
+    n = read(master, shown, sizeof shown - 1);
+    return n > 0 ? 8 : 0; /* the terminal shows nothing of what was typed */
+}
+
+/* Issue 14: on a terminal the password is read with echo off after a prompt on stderr,
+ * from --password-stdin as from the prompt; echo comes back afterwards, whatever the
+ * outcome, and nothing typed is shown. */
+static void a_terminal_gets_a_prompt_with_echo_off(void **state)
+{
+    static const struct prompt_case cases[] = {
+        {PASSWORD_NONE, "S3cret!\n", S_OK, "S3cret!", NULL},
+        {PASSWORD_STDIN, "S3cret!\n", S_OK, "S3cret!", NULL},
+        {PASSWORD_NONE, "\x04", E_INVALIDARG, NULL,
+         "the password prompt: no password (end of input)"},
+        {PASSWORD_STDIN, "0123456789012345678901234567890123456789012345678901234567890123\n",
+         E_INVALIDARG, NULL, "--password-stdin: the password is too long (at most 63 bytes)"},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int st = in_child(child_prompts_on_a_terminal, (void *)&cases[i]);
+        if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+            fail_msg("case %zu: the child failed check %d", i, WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+    }
+}
+
+static int child_restores_echo_once(void *arg)
+{
+    int master = stdin_on_a_pty();
+    struct termios t;
+
+    (void)arg;
+    if (master < 0)
+        return 1;
+    cli_echo_restore(); /* nothing turned off yet: nothing to put back */
+    if (!echo_is_on())
+        return 2;
+    if (cli_echo_off() != 1 || echo_is_on())
+        return 3;
+    cli_echo_restore();
+    if (!echo_is_on())
+        return 4;
+    /* The program turns echo off on its own; a second restore must not undo that. */
+    tcgetattr(0, &t);
+    t.c_lflag &= ~(tcflag_t)ECHO;
+    tcsetattr(0, TCSANOW, &t);
+    cli_echo_restore();
+    if (echo_is_on())
+        return 5;
+    close(0);
+    if (cli_echo_off() != 0 || cli_is_terminal(stdin))
+        return 6; /* not a terminal (any more): nothing to turn off */
+    return 0;
+}
+
+/* terminal.c: echo off returns 1 and is undone by the first restore only; off a terminal
+ * it returns 0. */
+static void echo_is_restored_once_and_only_after_it_was_turned_off(void **state)
+{
+    (void)state;
+    ASSERT_CHILD_OK(in_child(child_restores_echo_once, NULL));
+}
+
 #ifdef __linux__
 static const char *self_path = "/proc/self/exe";
 
@@ -466,6 +752,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(stdin_nul_byte_is_refused),
         cmocka_unit_test(empty_stdin_is_refused),
         cmocka_unit_test(prompt_needs_a_terminal),
+        cmocka_unit_test(stdin_second_cr_at_the_limit_is_too_long),
+        cmocka_unit_test(no_user_and_unknown_source),
         cmocka_unit_test(argv_slot_is_wiped_on_every_path),
 #ifndef _WIN32
         cmocka_unit_test(environment_value_is_wiped_on_every_path),
@@ -474,6 +762,10 @@ int main(int argc, char **argv)
         cmocka_unit_test(a_signal_ignored_at_start_stays_ignored),
         cmocka_unit_test(ctrl_c_ends_a_waiting_read),
         cmocka_unit_test(a_stop_before_the_read_ends_it),
+        cmocka_unit_test(unreadable_stdin_is_refused),
+        cmocka_unit_test(another_signal_does_not_end_the_wait),
+        cmocka_unit_test(a_terminal_gets_a_prompt_with_echo_off),
+        cmocka_unit_test(echo_is_restored_once_and_only_after_it_was_turned_off),
 #ifdef __linux__
         cmocka_unit_test(proc_shows_no_password_after_the_read),
 #endif

@@ -1,0 +1,150 @@
+/* bitsht: the password read when read(2) itself fails after the wait said "readable"
+ * (src/cli/password.c). Linked with -Wl,--wrap=read (tests/unit/cli.cmake), so every
+ * read of standard input goes through wrapped_read below, which can fail the next
+ * reads with a chosen errno: EINTR (a signal landed during the read) is retried unless a
+ * stop was requested meanwhile; any other error is "cannot read standard input". A pipe
+ * cannot produce these on demand. Issue 14. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "password.h"
+#include "stop_signals.h"
+
+ssize_t __real_read(int fd, void *buf, size_t n);
+ssize_t __wrap_read(int fd, void *buf, size_t n);
+
+static int reads_before_failure; /* reads of fd 0 that succeed first */
+static int failures_left; /* then the next reads of fd 0 that fail */
+static int failure_errno;
+static int stop_with_the_failure; /* a stop signal "landed" during the failing read */
+static int reads_of_stdin;
+
+ssize_t __wrap_read(int fd, void *buf, size_t n)
+{
+    if (fd == 0) {
+        reads_of_stdin++;
+        if (reads_before_failure > 0)
+            reads_before_failure--;
+        else if (failures_left > 0) {
+            failures_left--;
+            if (stop_with_the_failure)
+                cli_stop_request();
+            errno = failure_errno;
+            return -1;
+        }
+    }
+    return __real_read(fd, buf, n);
+}
+
+static int all_zero(const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i])
+            return 0;
+    return 1;
+}
+
+/* cli_read_password (--password-stdin) on a pipe holding input, the first `failures`
+ * reads failing with err_no. */
+static bht_hr read_with_failures(const char *input, int failures, int err_no, int stop,
+                                 char *buf, size_t size, char *err)
+{
+    struct cli_options o;
+    int fds[2], saved = dup(0);
+    size_t len = strlen(input);
+    bht_hr hr;
+
+    memset(&o, 0, sizeof o);
+    o.user_arg = "CORP\\alice";
+    o.password_source = PASSWORD_STDIN;
+    assert_int_equal(pipe(fds), 0);
+    assert_int_equal(write(fds[1], input, len), (ssize_t)len);
+    close(fds[1]);
+    assert_int_equal(dup2(fds[0], 0), 0);
+    close(fds[0]);
+    failures_left = failures;
+    failure_errno = err_no;
+    stop_with_the_failure = stop;
+    reads_of_stdin = 0;
+    memset(buf, 'X', size);
+    hr = cli_read_password(&o, buf, size, err, 256);
+    failures_left = 0;
+    reads_before_failure = 0;
+    dup2(saved, 0);
+    close(saved);
+    return hr;
+}
+
+/* A read interrupted by a signal that is not a stop is simply done again. */
+static void an_interrupted_read_is_retried(void **state)
+{
+    char buf[64], err[256];
+
+    (void)state;
+    assert_int_equal(read_with_failures("S3cret!\n", 2, EINTR, 0, buf, sizeof buf, err), S_OK);
+    assert_string_equal(buf, "S3cret!");
+    assert_int_equal(reads_of_stdin, 2 + 8); /* two failures, then one byte at a time */
+    assert_false(cli_stop_requested());
+}
+
+/* Ctrl-C during the read: "interrupted", BHT_E_CANCELLED (nothing is created), the
+ * buffer wiped whole; no further read. */
+static void a_stop_during_the_read_ends_it(void **state)
+{
+    char buf[64], err[256];
+
+    (void)state;
+    assert_int_equal(read_with_failures("S3cret!\n", 1, EINTR, 1, buf, sizeof buf, err),
+                     BHT_E_CANCELLED);
+    assert_string_equal(err, "--password-stdin: interrupted; no job was created");
+    assert_true(all_zero(buf, sizeof buf));
+    assert_int_equal(reads_of_stdin, 1);
+    cli_stop_clear();
+    assert_false(cli_stop_requested());
+}
+
+/* Midway through the line: the bytes already read are wiped too. */
+static void a_failing_read_midway_wipes_what_was_read(void **state)
+{
+    char buf[64], err[256];
+
+    (void)state;
+    reads_before_failure = 3;
+    assert_int_equal(read_with_failures("S3cret!\n", 1, EIO, 0, buf, sizeof buf, err),
+                     E_INVALIDARG);
+    assert_string_equal(err, "--password-stdin: cannot read standard input");
+    assert_true(all_zero(buf, sizeof buf));
+    assert_int_equal(reads_of_stdin, 4);
+}
+
+/* Any other error (EIO: the terminal went away) is "cannot read standard input". */
+static void a_read_error_is_refused(void **state)
+{
+    char buf[64], err[256];
+
+    (void)state;
+    assert_int_equal(read_with_failures("S3cret!\n", 1, EIO, 0, buf, sizeof buf, err),
+                     E_INVALIDARG);
+    assert_string_equal(err, "--password-stdin: cannot read standard input");
+    assert_true(all_zero(buf, sizeof buf));
+    assert_int_equal(reads_of_stdin, 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(an_interrupted_read_is_retried),
+        cmocka_unit_test(a_stop_during_the_read_ends_it),
+        cmocka_unit_test(a_read_error_is_refused),
+        cmocka_unit_test(a_failing_read_midway_wipes_what_was_read),
+    };
+    return cmocka_run_group_tests_name("cli_password_read_faults", tests, NULL, NULL);
+}
