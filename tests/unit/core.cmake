@@ -19,6 +19,7 @@ if(NOT WIN32) # POSIX paths, links and realpath; Windows folds paths with _fullp
   target_include_directories(unit_core_destination PRIVATE "${PROJECT_SOURCE_DIR}/src/core")
 endif()
 bht_add_cmocka_test(NAME unit_core_hresult SOURCES core_hresult.c LIBS bitsht_core LABELS unit)
+bht_add_cmocka_test(NAME unit_core_version SOURCES core_version.c LIBS bitsht_core LABELS unit)
 bht_add_cmocka_test(NAME unit_core_backend SOURCES core_backend.c LIBS bitsht_fake bitsht_core
                     LABELS unit fake)
 bht_add_cmocka_test(NAME unit_core_rare_outcomes SOURCES core_rare_outcomes.c

@@ -504,6 +504,262 @@ static void hresults_have_names_and_messages(void **state)
     assert_false(bht_hr_means_unavailable(E_ACCESSDENIED));
 }
 
+/* ---------------------------------------------------------------------------------------
+ * Issue 14: exact details, and each limit at the value itself and one past it. */
+
+/* The detail of validating one pair (and the request's other settings from init). */
+static bht_hr validate_pair(const char *remote, const char *local, struct bht_report *rep)
+{
+    struct bht_request req;
+    struct bht_file_pair pair = {remote, local};
+    char password[] = "x";
+
+    init(&req, &pair, password);
+    memset(rep, 0x5A, sizeof *rep);
+    return bht_request_validate(&req, rep);
+}
+
+static void assert_refused_with(bht_hr hr, const struct bht_report *rep, const char *detail)
+{
+    assert_hr(E_INVALIDARG, hr);
+    assert_int_equal(rep->outcome, BHT_OUTCOME_BAD_INPUT);
+    assert_int_equal(rep->failed_step, BHT_STEP_VALIDATE);
+    assert_hr(E_INVALIDARG, rep->hr);
+    assert_string_equal(rep->detail, detail);
+}
+
+static void null_arguments_are_e_pointer(void **state)
+{
+    struct bht_request req;
+    struct bht_report rep;
+    struct bht_file_pair pair = {"https://h/x", "/srv/out/a.bin"};
+    char password[] = "x";
+
+    (void)state;
+    init(&req, &pair, password);
+    assert_hr(E_POINTER, bht_request_validate(NULL, &rep));
+    assert_hr(E_POINTER, bht_request_validate(&req, NULL));
+}
+
+/* C16-C18: the detail names the pair (1-based), the problem and the name as given. */
+static void details_name_the_pair_the_problem_and_the_name(void **state)
+{
+    struct bht_request req;
+    struct bht_report rep;
+    struct bht_file_pair pairs[2] = {{"https://h/x", "/srv/out/a.bin"},
+                                     {"https://h/y", "/srv/out/a.bin"}};
+    char password[] = "x";
+
+    (void)state;
+    assert_refused_with(validate_pair("https://cdn.example/a b.bin", "/srv/out/a.bin", &rep),
+                        &rep,
+                        "file 1: URL contains a space (write it as %20): "
+                        "'https://cdn.example/a b.bin'");
+    assert_refused_with(validate_pair(NULL, "/srv/out/a.bin", &rep), &rep,
+                        "file 1: remote name is empty: ''");
+    assert_refused_with(validate_pair("https://h/x", NULL, &rep), &rep,
+                        "file 1: local name is empty: ''");
+    assert_refused_with(validate_pair("https://h/x", "out/a.bin", &rep), &rep,
+                        "file 1: local name is not a full path: 'out/a.bin'");
+    assert_refused_with(validate_pair("file://", "/srv/out/a.bin", &rep), &rep,
+                        "file 1: file:// URL has no path: 'file://'");
+    assert_refused_with(validate_pair("ftp://h/x", "/srv/out/a.bin", &rep), &rep,
+                        "file 1: unsupported URL scheme (BITS takes http://, https://, file://, "
+                        "UNC and full local paths): 'ftp://h/x'");
+    assert_refused_with(validate_pair("https://h/x", "/srv/out/a?.bin", &rep), &rep,
+                        "file 1: local name contains a wildcard: '/srv/out/a?.bin'");
+    assert_refused_with(validate_pair("https://h/x", "/srv/out\\", &rep), &rep,
+                        "file 1: local name is a directory, not a file: '/srv/out\\'");
+    init(&req, pairs, password);
+    req.file_count = 2;
+    assert_refused_with(bht_request_validate(&req, &rep), &rep,
+                        "files 1 and 2 write the same local file '/srv/out/a.bin'");
+    pairs[1].remote = "relative";
+    assert_refused_with(bht_request_validate(&req, &rep), &rep,
+                        "file 2: remote name is neither a URL nor a full path: 'relative'");
+    req.files = NULL;
+    assert_refused_with(bht_request_validate(&req, &rep), &rep,
+                        "no files to transfer: give REMOTE LOCAL pairs");
+}
+
+/* C15, C18: schemes in any case, drive letters at both ends of each range, UNC names
+ * with a server and a share; \\?\ and \\.\ are not UNC. */
+static void remote_forms_at_their_edges(void **state)
+{
+    static const char *const valid[] = {
+        "HTTPS://h/x", "hTtP://h/x", "FILE:///srv/x", "File://x", "A:\\x", "Z:/x", "a:\\x",
+        "z:/x", "\\\\s\\share", "\\\\s\\share\\a.bin", "/srv/in/x",
+    };
+    static const char *const not_a_path[] = {"@:\\x", "[:\\x", "`:\\x", "{:\\x", "C:x", "C;\\x"};
+    static const char *const bad_unc[] = {"\\\\?\\C:\\x", "\\\\.\\pipe\\x", "\\\\\\x", "\\\\",
+                                          "\\\\s\\", "\\\\s\\\\x", "\\\\s"};
+    struct bht_report rep;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof valid / sizeof valid[0]; i++)
+        if (validate_pair(valid[i], "/srv/out/a.bin", &rep) != S_OK)
+            fail_msg("'%s' refused: %s", valid[i], rep.detail);
+    for (size_t i = 0; i < sizeof not_a_path / sizeof not_a_path[0]; i++) {
+        char want[128];
+        snprintf(want, sizeof want, "file 1: remote name is neither a URL nor a full path: '%s'",
+                 not_a_path[i]);
+        assert_refused_with(validate_pair(not_a_path[i], "/srv/out/a.bin", &rep), &rep, want);
+    }
+    for (size_t i = 0; i < sizeof bad_unc / sizeof bad_unc[0]; i++) {
+        char want[128];
+        snprintf(want, sizeof want,
+                 "file 1: malformed UNC path (expected \\\\server\\share\\file): '%s'",
+                 bad_unc[i]);
+        assert_refused_with(validate_pair(bad_unc[i], "/srv/out/a.bin", &rep), &rep, want);
+    }
+}
+
+/* §2.4, C18: 2200 characters of remote name, 260 of local name (MAX_PATH); each counted
+ * in UTF-16 units, exactly at the limit and one past it. */
+static void name_lengths_at_the_limit_and_one_past(void **state)
+{
+    static char remote[2300], local[300];
+    struct bht_report rep;
+
+    (void)state;
+    memset(remote, 'a', 2200);
+    memcpy(remote, "https://h/", 10);
+    remote[2200] = '\0';
+    assert_hr(S_OK, validate_pair(remote, "/srv/out/a.bin", &rep));
+    remote[2200] = 'a';
+    remote[2201] = '\0';
+    assert_hr(E_INVALIDARG, validate_pair(remote, "/srv/out/a.bin", &rep));
+    assert_non_null(strstr(rep.detail, "file 1: remote name is longer than 2200 characters: "));
+    /* 260 units: "/" and components of at most 255 */
+    memset(local, 'b', 260);
+    local[0] = '/';
+    local[200] = '/';
+    local[260] = '\0';
+    assert_hr(S_OK, validate_pair("https://h/x", local, &rep));
+    local[260] = 'b';
+    local[261] = '\0';
+    assert_hr(E_INVALIDARG, validate_pair("https://h/x", local, &rep));
+    assert_non_null(strstr(rep.detail, "file 1: local name is longer than MAX_PATH (260 "
+                                       "characters): "));
+    /* separators in a row are one: "//s//" + 255 characters is fine */
+    memset(local, 'c', 260);
+    memcpy(local, "//s//", 5);
+    local[5 + 255] = '\0';
+    assert_hr(S_OK, validate_pair("https://h/x", local, &rep));
+}
+
+/* The helper's settings and the job's, each message exact and each limit on both sides
+ * (priority -1..3, --max-transient -1 and up; C94 flags; C113 network logon). */
+static void settings_at_their_limits_with_exact_messages(void **state)
+{
+    static const enum bht_logon_type types[] = {
+        BHT_LOGON_INTERACTIVE, BHT_LOGON_NETWORK, BHT_LOGON_BATCH, BHT_LOGON_SERVICE,
+        BHT_LOGON_NETWORK_CLEARTEXT, BHT_LOGON_NEW_CREDENTIALS};
+    struct bht_request req;
+    struct bht_report rep;
+    struct bht_file_pair pair = {"https://h/x", "/srv/out/a.bin"};
+    char password[] = "x";
+
+    (void)state;
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+        init(&req, &pair, password);
+        req.logon_type = types[i];
+        assert_hr(S_OK, bht_request_validate(&req, &rep));
+    }
+    init(&req, &pair, password);
+    req.logon_type = (enum bht_logon_type)7;
+    assert_refused_with(bht_request_validate(&req, &rep), &rep, "unknown logon type 7");
+    init(&req, &pair, password);
+    req.password = NULL;
+    assert_refused_with(bht_request_validate(&req, &rep), &rep, "a helper token needs a password");
+    init(&req, &pair, password);
+    req.user = NULL;
+    assert_refused_with(bht_request_validate(&req, &rep), &rep, "a helper token needs a user name");
+    init(&req, &pair, password);
+    req.domain = NULL; /* no domain: a bare or UPN name */
+    assert_hr(S_OK, bht_request_validate(&req, &rep));
+    init(&req, &pair, password);
+    req.token_flags = BHT_TOKEN_LOCAL_FILE | BHT_TOKEN_NETWORK;
+    assert_hr(S_OK, bht_request_validate(&req, &rep));
+    req.token_flags = 0x4;
+    assert_refused_with(bht_request_validate(&req, &rep), &rep,
+                        "token flags must be local, network or local,network");
+    /* C113 */
+    init(&req, &pair, password);
+    req.logon_type = BHT_LOGON_NETWORK;
+    req.token_flags = BHT_TOKEN_LOCAL_FILE | BHT_TOKEN_NETWORK;
+    assert_refused_with(bht_request_validate(&req, &rep), &rep,
+                        "--logon-type network gives a token without credentials, which cannot "
+                        "do what --token-flags network asks; use network-cleartext, interactive, "
+                        "batch, service or new-credentials");
+    req.logon_type = BHT_LOGON_NETWORK_CLEARTEXT;
+    assert_hr(S_OK, bht_request_validate(&req, &rep));
+    /* priority: -1 (BITS's default) to 3 (low) */
+    init(&req, &pair, password);
+    req.priority = BHT_PRIORITY_LOW;
+    assert_hr(S_OK, bht_request_validate(&req, &rep));
+    req.priority = 0;
+    assert_hr(S_OK, bht_request_validate(&req, &rep));
+    req.priority = -2;
+    assert_refused_with(bht_request_validate(&req, &rep), &rep,
+                        "priority must be foreground, high, normal or low");
+    req.priority = BHT_PRIORITY_LOW + 1;
+    assert_refused_with(bht_request_validate(&req, &rep), &rep,
+                        "priority must be foreground, high, normal or low");
+    /* --max-transient: -1 (none given), 0 and up */
+    init(&req, &pair, password);
+    req.max_transient = 0;
+    assert_hr(S_OK, bht_request_validate(&req, &rep));
+    req.max_transient = -2;
+    assert_refused_with(bht_request_validate(&req, &rep), &rep, "--max-transient must be 0 or more");
+    /* without a helper none of its settings is read */
+    init(&req, &pair, NULL);
+    req.use_helper_token = 0;
+    req.user = NULL;
+    req.token_flags = 0x4;
+    req.logon_type = (enum bht_logon_type)7;
+    assert_hr(S_OK, bht_request_validate(&req, &rep));
+}
+
+#ifndef _WIN32
+/* Issue 13 item 1: --overwrite lets an existing file (or a dangling link) be replaced, and
+ * nothing else; the detail names the file. */
+static void overwrite_lets_only_a_file_name_be_replaced(void **state)
+{
+    struct fake_t *t = *state;
+    struct bht_request req;
+    struct bht_report rep;
+    struct bht_file_pair pair;
+    char password[] = "x", file[600], link[700], want[1400];
+
+    fake_t_path(t, file, sizeof file, "plain");
+    write_file(file);
+    fake_t_path(t, link, sizeof link, "dangling");
+    assert_int_equal(symlink("/nonexistent/target", link), 0);
+    pair.remote = "https://h/x";
+    pair.local = file;
+    init(&req, &pair, password);
+    snprintf(want, sizeof want,
+             "file 1: '%s' already exists; refusing to risk it (use --overwrite)", file);
+    assert_refused_with(bht_request_validate(&req, &rep), &rep, want);
+    req.overwrite = 1;
+    assert_hr(S_OK, bht_request_validate(&req, &rep));
+    pair.local = link;
+    assert_hr(S_OK, bht_request_validate(&req, &rep));
+    pair.local = t->dir;
+    snprintf(want, sizeof want,
+             "file 1: '%s' exists and is not a regular file (a folder, FIFO or device); BITS "
+             "writes files only", t->dir);
+    assert_refused_with(bht_request_validate(&req, &rep), &rep, want);
+    snprintf(link, sizeof link, "%s/x", file); /* ENOTDIR */
+    pair.local = link;
+    snprintf(want, sizeof want,
+             "file 1: cannot tell whether '%s' exists (Not a directory); refusing to risk it",
+             link);
+    assert_refused_with(bht_request_validate(&req, &rep), &rep, want);
+}
+#endif
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -522,6 +778,15 @@ int main(void)
                                         fake_t_setup, fake_t_teardown),
         cmocka_unit_test_setup_teardown(aliased_destinations_are_refused_as_duplicates,
                                         fake_t_setup, fake_t_teardown),
+        cmocka_unit_test(null_arguments_are_e_pointer),
+        cmocka_unit_test(details_name_the_pair_the_problem_and_the_name),
+        cmocka_unit_test(remote_forms_at_their_edges),
+        cmocka_unit_test(name_lengths_at_the_limit_and_one_past),
+        cmocka_unit_test(settings_at_their_limits_with_exact_messages),
+#ifndef _WIN32
+        cmocka_unit_test_setup_teardown(overwrite_lets_only_a_file_name_be_replaced,
+                                        fake_t_setup, fake_t_teardown),
+#endif
     };
     return cmocka_run_group_tests_name("core_request", tests, NULL, NULL);
 }
