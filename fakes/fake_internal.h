@@ -341,8 +341,24 @@ bht_hr fake_system_unavailable(const struct bht_fake_world *w);
 /* fake_world_parse.c: strict decimal, no sign, at most max */
 int fake_parse_u64(const char *s, uint64_t max, uint64_t *out);
 
-/* fake_paths.c: path syntax (portable, no file system access) */
+/* fake_paths.c: path syntax (portable, no file system access). Both syntaxes exist on
+ * every host (fake_path_syntax_*, for the tests); fake_path_* use the host's. */
+enum fake_path_syntax { FAKE_PATH_POSIX, FAKE_PATH_WINDOWS };
+#ifdef _WIN32
+#define FAKE_PATH_HOST FAKE_PATH_WINDOWS
+#else
+#define FAKE_PATH_HOST FAKE_PATH_POSIX
+#endif
+int fake_path_syntax_is_separator(enum fake_path_syntax syntax, char c);
+int fake_path_syntax_is_absolute(enum fake_path_syntax syntax, const char *p);
+/* bytes of a full path's root: 1 ("/") or 3 ("C:\\") */
+size_t fake_path_syntax_root_len(enum fake_path_syntax syntax);
+char *fake_path_syntax_parent(enum fake_path_syntax syntax, const char *p);
+char *fake_path_syntax_file_url(enum fake_path_syntax syntax, const char *url);
+int fake_path_syntax_has_prefix_dir(enum fake_path_syntax syntax, const char *path,
+                                    const char *dir);
 int fake_path_is_absolute(const char *p);
+size_t fake_path_root_len(void);
 int fake_path_is_separator(char c);
 /* Newly allocated parent directory of p ("" never: "/" for "/x"), or NULL. */
 char *fake_path_parent(const char *p);

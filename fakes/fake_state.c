@@ -567,11 +567,15 @@ static bht_hr parse_state(struct reader *r, char *text, struct loaded *ld)
     return S_OK;
 }
 
-static void install(struct bht_fake_world *w, struct loaded *ld)
+/* Cannot fail: the queue's index (index, reserved for every loaded job) is made before the
+ * old queue goes, so no job can be left out of the new one. */
+static void install(struct bht_fake_world *w, struct loaded *ld, struct fake_index *index)
 {
     size_t i;
 
     fake_jobs_free_all(w);
+    w->job_index = *index; /* empty, with room for ld->n */
+    memset(index, 0, sizeof *index);
     for (i = 0; i < w->users.n; i++)
         w->users.v[i]->live_jobs = 0;
     memset(w->in_state, 0, sizeof(w->in_state));
@@ -596,6 +600,7 @@ bht_hr fake_state_parse_text(struct bht_fake_world *w, char *text, size_t n, con
 {
     struct reader r;
     struct loaded ld;
+    struct fake_index index = {NULL, 0, 0};
     struct fake_job *j;
     size_t i;
     bht_hr hr;
@@ -613,14 +618,17 @@ bht_hr fake_state_parse_text(struct bht_fake_world *w, char *text, size_t n, con
         hr = bad(&r, "contains a NUL byte");
     else
         hr = parse_state(&r, text, &ld);
+    if (hr == S_OK && !fake_index_reserve(&index, ld.n))
+        hr = bad(&r, "out of memory");
     if (hr == S_OK) {
-        install(w, &ld);
+        install(w, &ld, &index);
     } else {
         for (i = 0; i < ld.n; i++)
             fake_job_free(ld.v[i]);
         free(ld.v);
     }
     fake_index_free(&ld.by_serial);
+    fake_index_free(&index);
     return hr;
 }
 

@@ -51,7 +51,6 @@ struct parser {
     struct bht_fake_world *w;
     struct staging *st;
     const char *source;
-    char *base_dir; /* for relative content= paths */
     unsigned line;
     char *err;
     size_t err_size;
@@ -362,17 +361,24 @@ static bht_hr decl_user(struct parser *p, char **tok, int n)
     return S_OK;
 }
 
-static char *resolve_content_path(struct parser *p, const char *value)
+/* A relative content= path is relative to the world file's folder (one allocation: its
+ * failure is the parse's "out of memory", never a path read from elsewhere). */
+static char *resolve_content_path(const struct parser *p, const char *value)
 {
+    const char *slash = NULL, *s;
+    size_t dir, n;
     char *out;
-    size_t n;
 
-    if (fake_path_is_absolute(value) || !p->base_dir)
+    for (s = p->source; *s; s++)
+        if (fake_path_is_separator(*s))
+            slash = s;
+    if (fake_path_is_absolute(value) || !slash)
         return fake_strdup(value);
-    n = strlen(p->base_dir) + 1 + strlen(value) + 1;
+    dir = (size_t)(slash - p->source);
+    n = dir + 1 + strlen(value) + 1;
     out = malloc(n);
     if (out)
-        snprintf(out, n, "%s/%s", p->base_dir, value);
+        snprintf(out, n, "%.*s/%s", (int)dir, p->source, value);
     return out;
 }
 
@@ -485,9 +491,8 @@ static bht_hr decl_folder(struct parser *p, char **tok, int n)
         return fail(p, "out of memory");
     }
     len = strlen(f->path);
-    while (len > 1 && fake_path_is_separator(f->path[len - 1]) &&
-           !(len == 3 && f->path[1] == ':'))
-        f->path[--len] = '\0'; /* "/srv/x/" and "/srv/x" are one folder */
+    while (len > fake_path_root_len() && fake_path_is_separator(f->path[len - 1]))
+        f->path[--len] = '\0'; /* "/srv/x/" and "/srv/x" are one folder; "/" stays */
     for (k = 0; k < p->w->n_folders && hr == S_OK; k++)
         if (!strcmp(p->w->folders[k]->path, f->path))
             hr = fail(p, "duplicate folder '%s'", f->path);
@@ -700,7 +705,7 @@ static bht_hr run_pass(struct parser *p, const char *text, int pass)
             break;
         }
         n = tokenize(line, tok, MAX_TOKENS);
-        if (n == 0 || (n > 0 && tok[0][0] == '#'))
+        if (n == 0 || tok[0][0] == '#') /* tok[0] is set when n < 0: comments have no limit */
             continue;
         if (n < 0) {
             if (pass == 1)
@@ -849,25 +854,6 @@ static bht_hr commit(struct parser *p)
     return S_OK;
 }
 
-static char *dir_of(const char *source)
-{
-    const char *slash = strrchr(source, '/');
-    char *out;
-#ifdef _WIN32
-    const char *bs = strrchr(source, '\\');
-    if (bs && (!slash || bs > slash))
-        slash = bs;
-#endif
-    if (!slash)
-        return NULL;
-    out = malloc((size_t)(slash - source) + 1);
-    if (out) {
-        memcpy(out, source, (size_t)(slash - source));
-        out[slash - source] = '\0';
-    }
-    return out;
-}
-
 bht_hr bht_fake_world_parse(struct bht_fake_world *w, const char *text, const char *source_name,
                             char *err, size_t err_size)
 {
@@ -888,13 +874,11 @@ bht_hr bht_fake_world_parse(struct bht_fake_world *w, const char *text, const ch
     p.err = err;
     p.err_size = err_size;
     p.next_rid = 1000u + (unsigned)w->users.n;
-    p.base_dir = source_name ? dir_of(source_name) : NULL;
     if ((hr = run_pass(&p, text, 1)) != S_OK || (hr = resolve_owner(&p)) != S_OK ||
         (hr = run_pass(&p, text, 2)) != S_OK)
         goto out;
     hr = commit(&p);
 out:
-    free(p.base_dir);
     staging_free(&st);
     return hr;
 }

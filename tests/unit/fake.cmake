@@ -6,8 +6,19 @@ target_compile_definitions(bht_fake_test_support PUBLIC
   FAKE_T_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 
 foreach(subject manager transfer tokens identity wine8 world_file state_file faults properties
-        files null_args boundaries job_ids index fs system engine)
+        files null_args boundaries job_ids index fs system engine paths)
   bht_add_cmocka_test(NAME unit_fake_${subject}
                       SOURCES "${CMAKE_CURRENT_LIST_DIR}/fake_${subject}.c"
                       LIBS bht_fake_test_support bitsht_fake bitsht_core LABELS unit fake)
 endforeach()
+
+# Every allocation of the world and state files failing in turn (alloc_fault.c wraps
+# malloc/calloc/realloc/free with GNU ld's --wrap): native builds only.
+if(NOT WIN32)
+  bht_add_cmocka_test(NAME unit_fake_alloc_failures
+                      SOURCES "${CMAKE_CURRENT_LIST_DIR}/fake_alloc_failures.c"
+                              "${CMAKE_CURRENT_LIST_DIR}/alloc_fault.c"
+                      LIBS bht_fake_test_support bitsht_fake bitsht_core LABELS unit fake)
+  target_link_options(unit_fake_alloc_failures PRIVATE
+                      "-Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free")
+endif()

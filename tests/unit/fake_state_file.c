@@ -2,6 +2,8 @@
  * corrupt or truncated file is an error naming it, never a crash (fakes/README.md). */
 #include "fake_support.h"
 
+#include "../../fakes/fake_internal.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,25 +24,6 @@ static struct bht_job *open_id(struct fake_t *t, const char *id)
 
     assert_hr(S_OK, t->b->open_job(t->w, id, &job));
     return job;
-}
-
-static char *read_all(const char *path, size_t *out_n)
-{
-    FILE *fp = fopen(path, "rb");
-    char *buf;
-    long n;
-
-    assert_non_null(fp);
-    fseek(fp, 0, SEEK_END);
-    n = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    buf = malloc((size_t)n + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
-    fclose(fp);
-    buf[n] = '\0';
-    *out_n = (size_t)n;
-    return buf;
 }
 
 static void round_trip_keeps_jobs_files_states_tokens_errors_and_time(void **state)
@@ -235,7 +218,7 @@ static void every_truncation_of_a_state_file_is_refused(void **state)
     assert_hr(S_OK, t->b->set_helper_token_flags(t->w, a, BHT_TOKEN_NETWORK));
     save(t, path);
     t->b->release(t->w, a);
-    text = read_all(path, &n);
+    text = fake_t_read_file(path, &n);
     for (len = 0; len < n; len++) {
         fake_t_world(t, NULL);
         fake_t_write_file(cut, text, len);
@@ -265,6 +248,14 @@ static void corrupt(struct fake_t *t, const char *text, const char *expected)
 }
 
 #define HDR "bitsht-fake-state 1\nclock 100\nnext-serial 5\n"
+/* a full local path of the host, as a state file spells it */
+#ifdef _WIN32
+#define LOCAL_A "C:\\tmp\\a"
+#define LOCAL_B "C:\\tmp\\b"
+#else
+#define LOCAL_A "/tmp/a"
+#define LOCAL_B "/tmp/b"
+#endif
 #define ID1 "{00000001-FA4E-4B17-9B17-0000B175B175}"
 #define JOB(state, owner, rest) "job " ID1 " " state " " owner " 2 3 0 0 - - 0 - - " rest "\n"
 #define GOOD_JOB JOB("3", "=CORP\\bob", "0 1 0 0 0x00000000 -1 0 =n")
@@ -320,6 +311,277 @@ static void corrupt_state_files_are_refused_with_the_reason(void **state)
     }
 }
 
+
+/* One job line: every field after the id (C09: only jobs still in the queue are saved). */
+#define JOBLINE(fields) "job " ID1 " " fields "\n"
+#define F_OK_JOB "3 =CORP\\bob 2 3 0 0 - - 0 - - 0 1 0 0 0x00000000 -1 0 =n"
+#define ONE_FILE_JOB JOBLINE("3 =CORP\\bob 2 3 0 0 - - 0 - - 0 1 0 0 0x00000000 -1 1 =n")
+
+static void corrupt_job_fields_are_refused_one_by_one(void **state)
+{
+    static const struct {
+        const char *fields, *why;
+    } cases[] = {
+        {"3 CORP\\bob 2 3 0 0 - - 0 - - 0 1 0 0 0x00000000 -1 0 =n", "malformed user field"},
+        {"3 - 2 3 0 0 - - 0 - - 0 1 0 0 0x00000000 -1 0 =n", "a user is required"},
+        {"x =CORP\\bob 2 3 0 0 - - 0 - - 0 1 0 0 0x00000000 -1 0 =n", "bad state"},
+        {"3 =CORP\\bob 4 3 0 0 - - 0 - - 0 1 0 0 0x00000000 -1 0 =n", "bad job properties"},
+        {"3 =CORP\\bob 2 64 0 0 - - 0 - - 0 1 0 0 0x00000000 -1 0 =n", "bad job properties"},
+        {"3 =CORP\\bob 2 3 1024 0 - - 0 - - 0 1 0 0 0x00000000 -1 0 =n", "bad job properties"},
+        {"3 =CORP\\bob 2 3 0 4 - - 0 - - 0 1 0 0 0x00000000 -1 0 =n", "bad job properties"},
+        {"3 =CORP\\bob 2 3 0 0 =CORP\\ghost - 0 - - 0 1 0 0 0x00000000 -1 0 =n",
+         "unknown user 'CORP\\ghost' (not declared in this world)"},
+        {"3 =CORP\\bob 2 3 0 0 =CORP\\alice =CORP\\ghost 0 - - 0 1 0 0 0x00000000 -1 0 =n",
+         "unknown user 'CORP\\ghost' (not declared in this world)"},
+        {"3 =CORP\\bob 2 3 0 0 CORP\\alice - 0 - - 0 1 0 0 0x00000000 -1 0 =n",
+         "malformed user field"},
+        {"3 =CORP\\bob 2 3 0 0 - =CORP\\alice 0 - - 0 1 0 0 0x00000000 -1 0 =n",
+         "network helper without a helper token"},
+        {"3 =CORP\\bob 2 3 0 0 - - 101 - - 0 1 0 0 0x00000000 -1 0 =n", "bad times"},
+        {"3 =CORP\\bob 2 3 0 0 - - 0 x - 0 1 0 0 0x00000000 -1 0 =n", "bad times"},
+        {"3 =CORP\\bob 2 3 0 0 - - 0 - 101 0 1 0 0 0x00000000 -1 0 =n", "bad times"},
+        {"3 =CORP\\bob 2 3 0 0 - - 0 99 - 0 1 0 0 0x00000000 -1 0 =n",
+         "a step scheduled in the past"},
+        {"3 =CORP\\bob 2 3 0 0 - - 0 - - 100001 1 0 0 0x00000000 -1 0 =n",
+         "bad job progress fields"},
+        {"3 =CORP\\bob 2 3 0 0 - - 0 - - 0 2 0 0 0x00000000 -1 0 =n", "bad job progress fields"},
+        {"3 =CORP\\bob 2 3 0 0 - - 0 - - 0 1 x 0 0x00000000 -1 0 =n", "bad job progress fields"},
+        {"3 =CORP\\bob 2 3 0 0 - - 0 - - 0 1 0 8 0x00000000 -1 0 =n", "bad job progress fields"},
+        {"3 =CORP\\bob 2 3 0 0 - - 0 - - 0 1 0 0 1x00000000 -1 0 =n", "bad error code"},
+        {"3 =CORP\\bob 2 3 0 0 - - 0 - - 0 1 0 0 0x000000000 -1 0 =n", "bad error code"},
+        {"3 =CORP\\bob 2 3 0 0 - - 0 - - 0 1 0 0 0x0000000G -1 0 =n", "bad error code"},
+        {"3 =CORP\\bob 2 3 0 0 - - 0 - - 0 1 0 0 0x00000000 x 0 =n", "bad error file index"},
+        {"3 =CORP\\bob 2 3 0 0 - - 0 - - 0 1 0 0 0x00000000 -1x 0 =n", "bad error file index"},
+        {"3 =CORP\\bob 2 3 0 0 - - 0 - - 0 1 0 0 0x00000000 -2 0 =n", "bad error file index"},
+        {"3 =CORP\\bob 2 3 0 0 - - 0 - - 0 1 0 0 0x00000000 100000 0 =n",
+         "bad error file index"},
+        {"3 =CORP\\bob 2 3 0 0 - - 0 - - 0 1 0 0 0x00000000 -1 100001 =n", "bad file count"},
+        {"3 =CORP\\bob 2 3 0 0 - - 0 - - 1 1 0 0 0x00000000 -1 0 =n", "bad file count"},
+        {"3 =CORP\\bob 2 3 0 0 - - 0 - - 0 1 0 0 0x00000000 0 0 =n", "bad file count"},
+        {"1 =CORP\\bob 2 3 0 0 - - 0 - - 0 1 0 0 0x00000000 -1 0 =n",
+         "a transferring job needs a current file"},
+        {"5 =CORP\\bob 2 3 0 0 - - 0 - - 0 1 0 0 0x00000000 -1 0 =n",
+         "a transient error needs its no-progress start"},
+        {"3 =CORP\\bob 2 3 0 0 - - 0 - - 0 1 0 0 0x00000000 -1 0 -", "bad display name"},
+        {"3 =CORP\\bob 2 3 0 0 - - 0 - - 0 1 0 0 0x00000000 -1 0 n", "bad display name"},
+        {"3 =CORP\\bob 2 3 0 0 - - 0 - - 0 1 0 0 0x00000000 -1 0 =%0", "bad display name"},
+        {"3 =CORP\\bob 2 3 0 0 - - 0 - - 0 1 0 0 0x00000000 -1 0 =%G0", "bad display name"},
+        {"3 =CORP\\bob 2 3 0 0 - - 0 - - 0 1 0 0 0x00000000 -1 0 =%0g", "bad display name"},
+        {"3 =CORP\\bob 2 3 0 0 - - 0 - - 0 1 0 0 0x00000000 -1 0 =%00", "bad display name"},
+        {"3 =CORP\\bob 2 3 0 0 - - 0 - - 0 1 0 0 0x00000000 -1 0 =n x x x x",
+         "expected a job record or 'end'"},
+    };
+    struct fake_t *t = *state;
+    char text[600], want[200];
+    size_t i;
+
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        snprintf(text, sizeof text, HDR "job " ID1 " %s\nend 1\n", cases[i].fields);
+        snprintf(want, sizeof want, "line 4: %s", cases[i].why);
+        corrupt(t, text, want);
+        assert_int_equal(bht_fake_job_count(t->w), 0);
+    }
+}
+
+static void corrupt_file_records_are_refused_one_by_one(void **state)
+{
+    static const struct {
+        const char *record, *why;
+    } cases[] = {
+        {"fil 0 0 0 10 0 =https://x.example/a =" LOCAL_A " -", "expected a file record"},
+        {"file 0 0 0 10 0 =https://x.example/a =" LOCAL_A "", "expected a file record"},
+        {"file 2 0 0 10 0 =https://x.example/a =" LOCAL_A " -", "bad file flags"},
+        {"file 0 2 0 10 0 =https://x.example/a =" LOCAL_A " -", "bad file flags"},
+        {"file 0 0 2 10 0 =https://x.example/a =" LOCAL_A " -", "bad file flags"},
+        {"file 0 0 0 x 0 =https://x.example/a =" LOCAL_A " -", "bad byte counts"},
+        {"file 0 0 0 10 x =https://x.example/a =" LOCAL_A " -", "bad byte counts"},
+        {"file 0 0 0 - 1 =https://x.example/a =" LOCAL_A " -", "inconsistent byte counts"},
+        {"file 1 0 0 - 0 =https://x.example/a =" LOCAL_A " -", "inconsistent byte counts"},
+        {"file 1 0 0 10 9 =https://x.example/a =" LOCAL_A " -", "inconsistent byte counts"},
+        {"file 0 1 0 10 0 =https://x.example/a =" LOCAL_A " -", "inconsistent byte counts"},
+        {"file 0 0 0 10 0 - =" LOCAL_A " -", "bad file names"},
+        {"file 0 0 0 10 0 = =" LOCAL_A " -", "bad file names"},
+        {"file 0 0 0 10 0 =https://x.example/a - -", "bad file names"},
+        {"file 0 0 0 10 0 =https://x.example/a = -", "bad file names"},
+        {"file 0 0 0 10 0 =https://x.example/a =" LOCAL_A " =", "bad file names"},
+        {"file 0 0 0 10 0 =https://x.example/a =" LOCAL_A " x", "bad file names"},
+        {"file 0 0 0 10 0 x =" LOCAL_A " -", "bad file names"},
+        {"file 0 0 0 10 0 =https://x.example/a x -", "bad file names"},
+        {"file 0 0 0 10 0 =https://x.example/a =tmp/a -", "the local name is not a full path"},
+        {"file 0 0 0 10 0 =https://x.example/a =" LOCAL_A " =/tmp/x.tmp",
+         "a temporary name the fake never makes"},
+    };
+    struct fake_t *t = *state;
+    char text[600], want[200];
+    size_t i;
+
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        snprintf(text, sizeof text, HDR ONE_FILE_JOB "%s\nend 1\n", cases[i].record);
+        snprintf(want, sizeof want, "line 5: %s", cases[i].why);
+        corrupt(t, text, want);
+        assert_int_equal(bht_fake_job_count(t->w), 0);
+    }
+}
+
+static void corrupt_headers_and_ends_are_refused(void **state)
+{
+    struct fake_t *t = *state;
+
+    corrupt(t, "bitsht-fake-state 1 x\n", "line 1: not a bitsht fake state file");
+    corrupt(t, "bitsht-fake-stat 1\n", "line 1: not a bitsht fake state file");
+    corrupt(t, "bitsht-fake-state 1\nclock 1 2\n", "line 2: expected 'clock <ms>'");
+    corrupt(t, "bitsht-fake-state 1\nclocks 1\n", "line 2: expected 'clock <ms>'");
+    corrupt(t, "bitsht-fake-state 1\nclock 9223372036854775808\n",
+            "line 2: expected 'clock <ms>'");
+    corrupt(t, "bitsht-fake-state 1\nclock 1\nnext-serial 1 2\n",
+            "line 3: expected 'next-serial <n>'");
+    corrupt(t, "bitsht-fake-state 1\nclock 1\nnext-serials 1\n",
+            "line 3: expected 'next-serial <n>'");
+    corrupt(t, "bitsht-fake-state 1\nclock 1\nnext-serial 4294967296\n",
+            "line 3: expected 'next-serial <n>'");
+    corrupt(t, HDR "end x\n", "line 4: 'end' count does not match the jobs read");
+    corrupt(t, HDR "end 0 0\n", "line 4: expected a job record or 'end'");
+    corrupt(t, HDR "\n", "line 4: expected a job record or 'end'");
+    corrupt(t, "", "line 1: truncated (no 'end' line)");
+    corrupt(t, HDR, "line 4: truncated (no 'end' line)");
+}
+
+/* The largest value of every bounded field loads, exactly as written. */
+static void a_state_file_at_every_bound_loads(void **state)
+{
+    struct fake_t *t = *state;
+    static const char text[] =
+        "bitsht-fake-state 1\nclock 9223372036854775807\nnext-serial 4294967295\n"
+        "job {FFFFFFFE-FA4E-4B17-9B17-0000B175B175} 5 =CORP\\bob 3 63 1023 3 =CORP\\alice "
+        "=CORP\\carol 9223372036854775807 9223372036854775807 9223372036854775807 0 1 1 7 "
+        "0xFFFFFFFF 1 2 =a%2fb%7e%7E%25\n"
+        "file 1 1 1 10 10 =https://x.example/a =" LOCAL_A " -\n"
+        "file 0 0 0 - 0 =https://x.example/b =" LOCAL_B " -\n"
+        "end 1\n";
+    const struct fake_job *j;
+    char path[600], err[900];
+
+    fake_t_path(t, path, sizeof path, "bounds.state");
+    fake_t_write_file(path, text, strlen(text));
+    if (bht_fake_state_load(t->w, path, err, sizeof err) != S_OK)
+        fail_msg("refused: %s", err);
+    assert_int_equal(bht_fake_now_ms(t->w), 9223372036854775807ull);
+    assert_int_equal(t->w->next_serial, 4294967295u);
+    j = t->w->q_head;
+    assert_non_null(j);
+    assert_null(j->q_next);
+    assert_string_equal(j->id, "{FFFFFFFE-FA4E-4B17-9B17-0000B175B175}");
+    assert_int_equal(j->serial, 0xFFFFFFFEu);
+    assert_int_equal(j->state, BHT_JOB_TRANSIENT_ERROR);
+    assert_string_equal(j->owner->name, "bob");
+    assert_int_equal(j->priority, BHT_PRIORITY_LOW);
+    assert_int_equal(j->notify_flags, 63);
+    assert_int_equal(j->credentials, 1023);
+    assert_int_equal(j->token_flags, 3);
+    assert_true(j->has_helper);
+    assert_string_equal(j->helper.local->name, "alice");
+    assert_string_equal(j->helper.network->name, "carol");
+    assert_int_equal(j->created_ms, 9223372036854775807ull);
+    assert_int_equal(j->next_ms, 9223372036854775807ull);
+    assert_int_equal(j->no_progress_since_ms, 9223372036854775807ull);
+    assert_int_equal(j->current, 0);
+    assert_int_equal(j->new_files, 1);
+    assert_int_equal(j->error.present, 1);
+    assert_int_equal(j->error.context, BHT_ERRCTX_REMOTE_APPLICATION);
+    assert_int_equal((uint32_t)j->error.code, 0xFFFFFFFFu);
+    assert_int_equal(j->error.file, 1);
+    assert_string_equal(j->display_name, "a/b~~%");
+    assert_int_equal(j->n_files, 2);
+    assert_int_equal(j->files[0].done, 1);
+    assert_int_equal(j->files[0].renamed, 1);
+    assert_int_equal(j->files[0].opened, 1);
+    assert_int_equal(j->files[0].bytes_total, 10);
+    assert_int_equal(j->files[0].bytes_done, 10);
+    assert_string_equal(j->files[0].remote, "https://x.example/a");
+    assert_string_equal(j->files[0].local, LOCAL_A);
+    assert_null(j->files[0].temp);
+    assert_int_equal(j->files[1].bytes_total, BHT_SIZE_UNKNOWN);
+    assert_int_equal(j->files[1].done, 0);
+    assert_int_equal(bht_fake_jobs_in_state(t->w, BHT_JOB_TRANSIENT_ERROR), 1);
+}
+
+/* The exact bytes of a saved queue (fakes/README.md, "State file"): blanks, '%', controls
+ * and DEL escaped as %XX, "-" for nothing, final jobs left out. */
+static void a_saved_queue_has_these_exact_bytes(void **state)
+{
+    struct fake_t *t = *state;
+    struct bht_job *a = NULL, *b = fake_t_new_job(t), *c = fake_t_new_job(t);
+    char path[600], local[600], want[4096];
+    size_t n;
+    char *text;
+
+    fake_t_path(t, path, sizeof path, "exact.state");
+    fake_t_path(t, local, sizeof local, "x y.bin");
+    assert_hr(S_OK, t->b->create_job(t->w, "bitsht: %\t\x7f!~", &a));
+    assert_hr(S_OK, t->b->add_file(t->w, a, PUBLIC_URL, local));
+    fake_t_set_alice_helper(t, a, BHT_TOKEN_LOCAL_FILE);
+    assert_hr(S_OK, t->b->set_priority(t->w, a, BHT_PRIORITY_HIGH));
+    assert_hr(S_OK, t->b->cancel(t->w, c)); /* final: not saved */
+    bht_fake_advance(t->w, 42);
+    save(t, path);
+    t->b->release(t->w, a);
+    t->b->release(t->w, b);
+    t->b->release(t->w, c);
+    text = fake_t_read_file(path, &n);
+    fake_t_path(t, local, sizeof local, "x%20y.bin"); /* as saved: the blank escaped */
+    snprintf(want, sizeof want,
+             "bitsht-fake-state 1\nclock 42\nnext-serial 4\n"
+             /* b: suspended, normal priority, no helper, nothing added */
+             "job {00000001-FA4E-4B17-9B17-0000B175B175} 3 =CORP\\bob 2 3 0 0 - - 0 - 0 0 0 0 "
+             "0 0x00000000 -1 0 =bitsht:test\n"
+             /* a: high priority, alice's token for the local file, one new file */
+             "job {00000003-FA4E-4B17-9B17-0000B175B175} 3 =CORP\\bob 1 3 0 1 =CORP\\alice "
+             "=CORP\\alice 0 - 0 0 1 0 0 0x00000000 -1 1 =bitsht:%%20%%25%%09%%7F!~\n"
+             "file 0 0 0 - 0 =" PUBLIC_URL " =%s -\n"
+             "end 2\n",
+             local);
+    assert_string_equal(text, want);
+    assert_int_equal(n, strlen(want));
+    free(text);
+}
+
+
+static void load_text(struct fake_t *t, const char *text)
+{
+    char path[600], err[900];
+
+    fake_t_world(t, NULL);
+    fake_t_path(t, path, sizeof path, "ok.state");
+    fake_t_write_file(path, text, strlen(text));
+    if (bht_fake_state_load(t->w, path, err, sizeof err) != S_OK)
+        fail_msg("refused: %s", err);
+}
+
+/* The smallest values and the edges between accepted and refused. */
+static void state_files_at_the_lower_edges_load(void **state)
+{
+    struct fake_t *t = *state;
+
+    load_text(t, "bitsht-fake-state 1\nclock 0\nnext-serial 1\nend 0\n");
+    assert_int_equal(t->w->next_serial, 1);
+    assert_int_equal(bht_fake_now_ms(t->w), 0);
+    assert_null(t->w->q_head);
+    /* the last serial below next-serial; current == the file count when not transferring */
+    load_text(t, "bitsht-fake-state 1\nclock 100\nnext-serial 5\n"
+                 "job {00000004-FA4E-4B17-9B17-0000B175B175} 3 =CORP\\bob 0 0 0 0 - - 100 100 "
+                 "100 1 0 0 0 0x80004005 0 1 =\n"
+                 "file 0 0 0 0 0 =https://x.example/a =" LOCAL_A " -\nend 1\n");
+    assert_int_equal(t->w->q_head->serial, 4);
+    assert_int_equal(t->w->q_head->current, 1);
+    assert_int_equal(t->w->q_head->error.file, 0);
+    assert_int_equal((uint32_t)t->w->q_head->error.code, 0x80004005u);
+    assert_string_equal(t->w->q_head->display_name, "");
+    corrupt(t, "bitsht-fake-state 1\nclock 100\nnext-serial 4\n"
+               "job {00000004-FA4E-4B17-9B17-0000B175B175} 3 =CORP\\bob 0 0 0 0 - - 100 100 "
+               "100 0 0 0 0 0x00000000 -1 0 =\nend 1\n",
+            "line 4: bad job id");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -331,6 +593,12 @@ int main(void)
         T(saving_into_a_missing_folder_fails_and_names_the_file),
         T(every_truncation_of_a_state_file_is_refused),
         T(corrupt_state_files_are_refused_with_the_reason),
+        T(corrupt_job_fields_are_refused_one_by_one),
+        T(corrupt_file_records_are_refused_one_by_one),
+        T(corrupt_headers_and_ends_are_refused),
+        T(a_state_file_at_every_bound_loads),
+        T(state_files_at_the_lower_edges_load),
+        T(a_saved_queue_has_these_exact_bytes),
     };
     return cmocka_run_group_tests_name("fake_state_file", tests, NULL, NULL);
 }

@@ -316,6 +316,26 @@ void fake_t_write_file(const char *path, const char *data, size_t n)
     assert_int_equal(fclose(fp), 0);
 }
 
+char *fake_t_read_file(const char *path, size_t *out_n)
+{
+    FILE *fp = fopen(path, "rb");
+    char *buf;
+    long n;
+
+    assert_non_null(fp);
+    assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+    n = ftell(fp);
+    assert_true(n >= 0);
+    assert_int_equal(fseek(fp, 0, SEEK_SET), 0);
+    buf = malloc((size_t)n + 1);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
+    fclose(fp);
+    buf[n] = '\0';
+    *out_n = (size_t)n;
+    return buf;
+}
+
 int fake_t_log_has(const struct fake_t *t, const char *prefix)
 {
     size_t i, n = strlen(prefix);

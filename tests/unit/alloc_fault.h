@@ -1,0 +1,21 @@
+/* bitsht tests: make the Nth heap allocation fail, and tell whether a run leaked.
+ *
+ * Linked with -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free (GNU ld, native
+ * builds only): every malloc, calloc, realloc and free of the test program and of the
+ * static libraries it links (the fake, the core) goes through alloc_fault.c; the C
+ * library's own allocations do not. */
+#ifndef BITSHT_ALLOC_FAULT_H
+#define BITSHT_ALLOC_FAULT_H
+
+#include <stddef.h>
+
+/* From now on, allocation number nth (1-based) fails with NULL, once; 0 disarms. */
+void alloc_fault_arm(unsigned nth);
+/* Disarms; returns whether the planned failure happened. */
+int alloc_fault_disarm(void);
+/* Counts the blocks allocated from now on ... */
+void alloc_track_begin(void);
+/* ... and returns how many of them are still allocated (0: nothing leaked). */
+size_t alloc_track_end(void);
+
+#endif

@@ -1,0 +1,251 @@
+/* bitsht fake: every allocation of the world and state files may fail (alloc_fault.h), one
+ * at a time, each in its own run: the answer is "out of memory" (or the op's own code), the
+ * world is left as it was, and nothing leaks (the heap in use is what it was before).
+ * Native builds only (GNU ld's --wrap). */
+#include "fake_support.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../fakes/fake_internal.h"
+#include "alloc_fault.h"
+
+#define MAX_RUNS 100000u
+
+/* Every kind of declaration; 5 users and 17 resources so each growing array grows twice. */
+static char *rich_world(void)
+{
+    size_t cap = 8192, used = 0;
+    char *s = malloc(cap);
+    int i;
+
+    assert_non_null(s);
+    used += (size_t)snprintf(s + used, cap - used,
+                             "user CORP\\alice password=S3cret! logon=interactive,network\n"
+                             "user CORP\\bob password=hunter2 admin\n"
+                             "user CORP\\carol password=c\nuser CORP\\dave password=d\n"
+                             "user CORP\\erin password=e\n"
+                             "resource https://x.example/a size=10 readable-by=CORP\\alice,"
+                             "CORP\\bob,CORP\\carol,CORP\\dave,CORP\\erin "
+                             "proxy-auth-by=CORP\\alice\n"
+                             "resource \\\\fs\\share\\b content=data/b.bin readable-by=CORP\\bob\n"
+                             "folder /srv/a writable-by=CORP\\alice\n"
+                             "folder /srv/b/ writable-by=CORP\\bob,CORP\\alice\n"
+                             "option owner=SVC\\runner\noption profile=wine8\n"
+                             "fault cancel call=1 hr=0x80004005\nsystem cost=roaming\n");
+    for (i = 0; i < 15; i++)
+        used += (size_t)snprintf(s + used, cap - used, "resource https://x.example/r%d size=%d\n",
+                                 i, i);
+    return s;
+}
+
+static void expect_out_of_memory(const char *err, const char *source)
+{
+    char want[256];
+    unsigned line = 0;
+
+    if (strncmp(err, source, strlen(source)) != 0 ||
+        sscanf(err + strlen(source), ":%u:", &line) != 1)
+        fail_msg("error \"%s\"", err);
+    snprintf(want, sizeof want, "%s:%u: out of memory", source, line);
+    assert_string_equal(err, want);
+}
+
+/* fakes/README.md: a failed parse leaves the world as it was — out of memory included. */
+static void a_world_parse_survives_every_allocation_failure(void **state)
+{
+    char *text = rich_world(), err[512];
+    unsigned k;
+
+    (void)state;
+    for (k = 1; k < MAX_RUNS; k++) {
+        struct bht_fake_world *w;
+        bht_hr hr;
+        int fired;
+
+        alloc_track_begin();
+        w = bht_fake_world_new();
+        assert_non_null(w);
+        alloc_fault_arm(k);
+        hr = bht_fake_world_parse(w, text, "worlds/t.world", err, sizeof err);
+        fired = alloc_fault_disarm();
+        if (!fired) {
+            const struct fake_resource *b = fake_find_resource(w, "\\\\fs\\share\\b");
+            assert_hr(S_OK, hr);
+            assert_int_equal(w->users.n, 6); /* and SVC\runner, the implicit owner */
+            assert_int_equal(w->n_resources, 17);
+            assert_int_equal(w->n_folders, 2);
+            assert_string_equal(w->owner->name, "runner");
+            assert_non_null(b);
+            assert_string_equal(b->content, "worlds/data/b.bin");
+            bht_fake_world_free(w);
+            assert_int_equal(alloc_track_end(), 0);
+            break;
+        }
+        assert_hr(E_INVALIDARG, hr);
+        expect_out_of_memory(err, "worlds/t.world");
+        assert_int_equal(w->users.n, 0);
+        assert_int_equal(w->n_resources, 0);
+        assert_int_equal(w->n_folders, 0);
+        assert_null(w->owner);
+        assert_int_equal(w->profile, BHT_FAKE_PROFILE_WINDOWS);
+        assert_int_equal(w->faults[BHT_OP_CANCEL].nth, 0);
+        assert_int_equal(w->sys.network_cost, 0x1); /* not the text's roaming (0x80) */
+        bht_fake_world_free(w);
+        if (alloc_track_end() != 0)
+            fail_msg("allocation %u failed: %lu blocks leaked", k,
+                     (unsigned long)alloc_track_end());
+    }
+    assert_true(k > 40); /* the sweep did reach the commit */
+    free(text);
+}
+
+/* A saved queue with 17 jobs (the loader's array grows twice), one of 5 files (its file
+ * array grows twice) and a helper token. */
+static char *rich_state(struct fake_t *t, size_t *n)
+{
+    struct bht_job *jobs[17];
+    char path[600], local[600], name[32];
+    char *text;
+    int i;
+
+    for (i = 0; i < 17; i++)
+        jobs[i] = fake_t_new_job(t);
+    for (i = 0; i < 5; i++) {
+        snprintf(name, sizeof name, "f%d.bin", i);
+        fake_t_path(t, local, sizeof local, name);
+        assert_hr(S_OK, t->b->add_file(t->w, jobs[0], PUBLIC_URL, local));
+    }
+    fake_t_set_alice_helper(t, jobs[1], BHT_TOKEN_LOCAL_FILE | BHT_TOKEN_NETWORK);
+    fake_t_path(t, path, sizeof path, "rich.state");
+    assert_hr(S_OK, bht_fake_state_save(t->w, path, NULL, 0));
+    for (i = 0; i < 17; i++)
+        t->b->release(t->w, jobs[i]);
+    text = fake_t_read_file(path, n);
+    return text;
+}
+
+/* A failed load leaves the queue as it was (empty here), whatever allocation failed. */
+static void a_state_load_survives_every_allocation_failure(void **state)
+{
+    struct fake_t *t = *state;
+    size_t n;
+    char *text = rich_state(t, &n), *copy = malloc(n + 1), err[512];
+    unsigned k;
+
+    assert_non_null(copy);
+    for (k = 1; k < MAX_RUNS; k++) {
+        bht_hr hr;
+        int fired;
+
+        fake_t_world(t, NULL);
+        memcpy(copy, text, n + 1); /* the parser writes into its text */
+        alloc_track_begin();
+        alloc_fault_arm(k);
+        hr = fake_state_parse_text(t->w, copy, n, "q.state", err, sizeof err);
+        fired = alloc_fault_disarm();
+        if (!fired) {
+            alloc_track_end();
+            assert_hr(S_OK, hr);
+            assert_int_equal(bht_fake_jobs_in_state(t->w, BHT_JOB_SUSPENDED), 17);
+            break;
+        }
+        assert_hr(E_INVALIDARG, hr);
+        if (strncmp(err, "q.state: line ", 14) != 0)
+            fail_msg("allocation %u: error \"%s\"", k, err);
+        assert_null(t->w->q_head);
+        assert_int_equal(bht_fake_jobs_in_state(t->w, BHT_JOB_SUSPENDED), 0);
+        if (alloc_track_end() != 0)
+            fail_msg("allocation %u failed: %lu blocks leaked", k,
+                     (unsigned long)alloc_track_end());
+    }
+    assert_true(k > 20);
+    free(copy);
+    free(text);
+}
+
+static void saving_and_locking_answer_out_of_memory(void **state)
+{
+    struct fake_t *t = *state;
+    struct bht_fake_state_lock *lock = (struct bht_fake_state_lock *)&lock;
+    char path[600], err[700] = "poison";
+
+    fake_t_path(t, path, sizeof path, "q.state");
+    alloc_track_begin();
+    alloc_fault_arm(1); /* PATH.tmp's name */
+    assert_hr(E_OUTOFMEMORY, bht_fake_state_save(t->w, path, err, sizeof err));
+    assert_true(alloc_fault_disarm());
+    assert_string_equal(err, "");
+    assert_int_equal(fake_t_file_size(path), -1);
+    alloc_fault_arm(1); /* PATH.lock's name */
+    assert_hr(E_OUTOFMEMORY, bht_fake_state_lock(path, 1, &lock, err, sizeof err));
+    assert_true(alloc_fault_disarm());
+    assert_null(lock);
+    lock = (struct bht_fake_state_lock *)&lock;
+    alloc_fault_arm(2); /* the lock itself */
+    assert_hr(E_OUTOFMEMORY, bht_fake_state_lock(path, 1, &lock, err, sizeof err));
+    assert_true(alloc_fault_disarm());
+    assert_null(lock);
+    assert_int_equal(alloc_track_end(), 0);
+}
+
+static void the_world_answers_out_of_memory(void **state)
+{
+    struct bht_fake_world *w;
+    char *p;
+
+    (void)state;
+    alloc_fault_arm(1);
+    assert_null(bht_fake_world_new());
+    assert_true(alloc_fault_disarm());
+
+    /* the implicit owner of a world no text named one: LOCAL\owner, made once */
+    w = bht_fake_world_new();
+    assert_non_null(w);
+    alloc_track_begin();
+    alloc_fault_arm(1);
+    assert_null(fake_owner(w));
+    assert_true(alloc_fault_disarm());
+    alloc_fault_arm(2);
+    assert_null(fake_owner(w));
+    assert_true(alloc_fault_disarm());
+    assert_int_equal(alloc_track_end(), 0);
+    assert_int_equal(w->users.n, 0);
+
+    /* the call log is a diagnostic: its own failure never changes the op's answer */
+    alloc_fault_arm(1);
+    assert_hr(E_ACCESSDENIED, fake_leave(w, BHT_OP_CANCEL, E_ACCESSDENIED, NULL));
+    assert_true(alloc_fault_disarm());
+    assert_int_equal(bht_fake_log_size(w), 0);
+    bht_fake_world_free(w);
+
+    alloc_fault_arm(1);
+    assert_null(fake_path_parent("/a/b"));
+    assert_true(alloc_fault_disarm());
+    alloc_fault_arm(1);
+    assert_null(fake_file_url_to_path("file:///a/b"));
+    assert_true(alloc_fault_disarm());
+    alloc_fault_arm(1);
+    assert_null(fake_user_new("D", "n", "pw", 0, 0, 1000));
+    assert_true(alloc_fault_disarm());
+    alloc_fault_arm(2); /* the password's copy */
+    assert_null(fake_user_new("D", "n", "pw", 0, 0, 1000));
+    assert_true(alloc_fault_disarm());
+    p = fake_strdup("x");
+    assert_string_equal(p, "x");
+    free(p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(a_world_parse_survives_every_allocation_failure),
+        cmocka_unit_test_setup_teardown(a_state_load_survives_every_allocation_failure,
+                                        fake_t_setup, fake_t_teardown),
+        cmocka_unit_test_setup_teardown(saving_and_locking_answer_out_of_memory, fake_t_setup,
+                                        fake_t_teardown),
+        cmocka_unit_test(the_world_answers_out_of_memory),
+    };
+    return cmocka_run_group_tests_name("fake_alloc_failures", tests, NULL, NULL);
+}
