@@ -314,7 +314,6 @@ static void corrupt_state_files_are_refused_with_the_reason(void **state)
 
 /* One job line: every field after the id (C09: only jobs still in the queue are saved). */
 #define JOBLINE(fields) "job " ID1 " " fields "\n"
-#define F_OK_JOB "3 =CORP\\bob 2 3 0 0 - - 0 - - 0 1 0 0 0x00000000 -1 0 =n"
 #define ONE_FILE_JOB JOBLINE("3 =CORP\\bob 2 3 0 0 - - 0 - - 0 1 0 0 0x00000000 -1 1 =n")
 
 static void corrupt_job_fields_are_refused_one_by_one(void **state)
@@ -531,12 +530,12 @@ static void a_saved_queue_has_these_exact_bytes(void **state)
     fake_t_path(t, local, sizeof local, "x%20y.bin"); /* as saved: the blank escaped */
     snprintf(want, sizeof want,
              "bitsht-fake-state 1\nclock 42\nnext-serial 4\n"
-             /* b: suspended, normal priority, no helper, nothing added */
-             "job {00000001-FA4E-4B17-9B17-0000B175B175} 3 =CORP\\bob 2 3 0 0 - - 0 - 0 0 0 0 "
+             /* b: suspended, normal priority, no helper, nothing added, no timer (C72) */
+             "job {00000001-FA4E-4B17-9B17-0000B175B175} 3 =CORP\\bob 2 3 0 0 - - 0 - - 0 0 0 "
              "0 0x00000000 -1 0 =bitsht:test\n"
              /* a: high priority, alice's token for the local file, one new file */
              "job {00000003-FA4E-4B17-9B17-0000B175B175} 3 =CORP\\bob 1 3 0 1 =CORP\\alice "
-             "=CORP\\alice 0 - 0 0 1 0 0 0x00000000 -1 1 =bitsht:%%20%%25%%09%%7F!~\n"
+             "=CORP\\alice 0 - - 0 1 0 0 0x00000000 -1 1 =bitsht:%%20%%25%%09%%7F!~\n"
              "file 0 0 0 - 0 =" PUBLIC_URL " =%s -\n"
              "end 2\n",
              local);
