@@ -438,8 +438,9 @@ static bht_hr parse_job_command(int argc, char **argv, int i, struct cli_options
     if (npos == 2) {
         if (o->command != CLI_TOKEN_FLAGS)
             return usage_error(err, err_size, "%s: too many arguments", cmd);
-        o->token_flags = strcmp(pos[1], "none") == 0 ? 0 : cli_parse_token_flags(pos[1]);
-        if (!o->token_flags && strcmp(pos[1], "none") != 0)
+        if (strcmp(pos[1], "none") == 0)
+            o->token_flags = 0;
+        else if (!(o->token_flags = cli_parse_token_flags(pos[1])))
             return usage_error(err, err_size,
                                "token-flags takes local, network, local,network or none, got '%s'",
                                pos[1]);

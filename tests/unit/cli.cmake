@@ -15,6 +15,9 @@ if(NOT WIN32)
                       LIBS bitsht_cli bht_capture LABELS unit fake)
   bht_add_cmocka_test(NAME unit_cli_commands SOURCES cli_commands.c
                       LIBS bitsht_cli bht_capture bht_fake_test_support LABELS unit fake)
+  # The backend choice and the fake's state file: lock, save once, wait (backend_select.c).
+  bht_add_cmocka_test(NAME unit_cli_backend_select SOURCES cli_backend_select.c
+                      LIBS bitsht_cli bht_capture bht_fake_test_support LABELS unit fake)
 endif()
 # Windows console events take the path of SIGINT/SIGTERM (src/cli/console_events.c):
 # every event through a transfer on the fake, under Wine or on Windows.
@@ -22,10 +25,11 @@ if(WIN32)
   bht_add_cmocka_test(NAME unit_cli_console_events SOURCES cli_console_events_test.c
                       LIBS bitsht_cli bht_core_test_support LABELS unit fake)
 endif()
-# The password read when read(2) fails (EINTR with and without a stop, EIO): read is
-# wrapped at link time (GNU ld --wrap), native builds only.
+# The password read when read(2) fails (EINTR with and without a stop, EIO), and a stop
+# signal just before the wait: read and pselect are wrapped at link time (GNU ld --wrap),
+# native builds only.
 if(NOT WIN32)
   bht_add_cmocka_test(NAME unit_cli_password_read_faults SOURCES cli_password_read_faults.c
                       LIBS bitsht_cli LABELS unit fake)
-  target_link_options(unit_cli_password_read_faults PRIVATE "-Wl,--wrap=read")
+  target_link_options(unit_cli_password_read_faults PRIVATE "-Wl,--wrap=read,--wrap=pselect")
 endif()

@@ -253,9 +253,27 @@ static void job_commands_take_their_arguments(void **state)
     (void)state;
     assert_int_equal(PARSE(&o, err, "token-flags", "{J}", "none", "--backend", "fake"), S_OK);
     assert_int_equal(o.command, CLI_TOKEN_FLAGS);
-    assert_true(o.token_flags_given);
+    assert_int_equal(o.token_flags_given, 1);
     assert_int_equal(o.token_flags, 0);
     assert_string_equal(o.backend, "fake");
+    assert_int_equal(PARSE(&o, err, "token-flags", "{J}", "network"), S_OK);
+    assert_int_equal(o.token_flags, BHT_TOKEN_NETWORK);
+    assert_int_equal(o.token_flags_given, 1);
+    assert_string_equal(o.job_id, "{J}");
+    assert_int_equal(PARSE(&o, err, "token-flags", "{J}"), S_OK);
+    assert_int_equal(o.token_flags_given, 0);
+    assert_int_equal(o.token_flags, BHT_TOKEN_LOCAL_FILE); /* the default, unused */
+    /* options between and after the positionals; "-j" is no job id */
+    assert_int_equal(PARSE(&o, err, "token-sid", "-q", "{J}", "--json"), S_OK);
+    assert_int_equal(o.quiet, 1);
+    assert_int_equal(o.json, 1);
+    assert_string_equal(o.job_id, "{J}");
+    assert_int_equal(PARSE(&o, err, "token-sid", "-j"), E_INVALIDARG);
+    assert_string_equal(err, "token-sid: unknown option '-j'");
+    /* a successful parse leaves an empty message, never what the buffer held */
+    memset(err, 'X', sizeof err);
+    assert_int_equal(PARSE(&o, err, "list"), S_OK);
+    assert_string_equal(err, "");
     assert_int_equal(PARSE(&o, err, "cleanup", "--older-than", "3600", "--json"), S_OK);
     assert_int_equal(o.command, CLI_CLEANUP);
     assert_int_equal(o.older_than_s, 3600);
@@ -589,6 +607,7 @@ static void usage_errors_word_for_word(void **state)
     /* six arguments: a command or an option first is not the sample form */
     REFUSED("list: unexpected argument 'a'", "list", "a", "b", "c", "d");
     REFUSED("unknown command '--jsonx' (see bitsht --help)", "--jsonx", "a", "b", "c", "d");
+    REFUSED("unknown command '-x' (see bitsht --help)", "-x", "a", "b", "c", "d");
     REFUSED("the sample form takes REMOTE LOCAL DOMAIN USER PASSWORD and no options, but its "
             "PASSWORD argument looks like one: use 'bitsht transfer [options] REMOTE LOCAL'",
             "https://h/a", "/tmp/a", "CORP", "alice", "-q");

@@ -1,15 +1,19 @@
 /* bitsht: the password read when read(2) itself fails after the wait said "readable"
- * (src/cli/password.c). Linked with -Wl,--wrap=read (tests/unit/cli.cmake), so every
- * read of standard input goes through wrapped_read below, which can fail the next
- * reads with a chosen errno: EINTR (a signal landed during the read) is retried unless a
- * stop was requested meanwhile; any other error is "cannot read standard input". A pipe
- * cannot produce these on demand. Issue 14. */
+ * (src/cli/password.c), and a stop signal that lands just before the wait starts
+ * (src/cli/stop_signals.c). Linked with -Wl,--wrap=read,--wrap=pselect
+ * (tests/unit/cli.cmake): __wrap_read can fail the next reads of standard input with a
+ * chosen errno: EINTR (a signal landed during the read) is retried unless a stop was
+ * requested meanwhile; any other error is "cannot read standard input".
+ * __wrap_pselect can raise a signal right before the real wait, the moment a race would
+ * need. A pipe cannot produce these on demand. Issue 14. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/select.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -20,6 +24,31 @@
 
 ssize_t __real_read(int fd, void *buf, size_t n);
 ssize_t __wrap_read(int fd, void *buf, size_t n);
+
+int __real_pselect(int nfds, fd_set *r, fd_set *w, fd_set *e, const struct timespec *timeout,
+                    const sigset_t *mask);
+int __wrap_pselect(int nfds, fd_set *r, fd_set *w, fd_set *e, const struct timespec *timeout,
+                   const sigset_t *mask);
+
+static int raise_before_wait; /* a signal to raise just before the real pselect, once */
+
+int __wrap_pselect(int nfds, fd_set *r, fd_set *w, fd_set *e, const struct timespec *timeout,
+                   const sigset_t *mask)
+{
+    struct timespec limit = {3, 0}; /* a wait that the signal did not end fails the test */
+    int n;
+
+    if (!raise_before_wait)
+        return __real_pselect(nfds, r, w, e, timeout, mask);
+    raise(raise_before_wait);
+    raise_before_wait = 0;
+    n = __real_pselect(nfds, r, w, e, &limit, mask);
+    if (n == 0) {
+        errno = ETIMEDOUT;
+        return -1;
+    }
+    return n;
+}
 
 static int reads_before_failure; /* reads of fd 0 that succeed first */
 static int failures_left; /* then the next reads of fd 0 that fail */
@@ -83,7 +112,8 @@ static bht_hr read_with_failures(const char *input, int failures, int err_no, in
     return hr;
 }
 
-/* A read interrupted by a signal that is not a stop is simply done again. */
+/* A read interrupted by a signal that is not a stop is simply done again. Only a failed
+ * read is: the end of input that follows (errno still EINTR from before) ends the line. */
 static void an_interrupted_read_is_retried(void **state)
 {
     char buf[64], err[256];
@@ -93,6 +123,9 @@ static void an_interrupted_read_is_retried(void **state)
     assert_string_equal(buf, "S3cret!");
     assert_int_equal(reads_of_stdin, 2 + 8); /* two failures, then one byte at a time */
     assert_false(cli_stop_requested());
+    assert_int_equal(read_with_failures("S3cret!", 1, EINTR, 0, buf, sizeof buf, err), S_OK);
+    assert_string_equal(buf, "S3cret!");
+    assert_int_equal(reads_of_stdin, 1 + 7 + 1); /* the failure, 7 bytes, the end */
 }
 
 /* Ctrl-C during the read: "interrupted", BHT_E_CANCELLED (nothing is created), the
@@ -138,6 +171,42 @@ static void a_read_error_is_refused(void **state)
     assert_int_equal(reads_of_stdin, 1);
 }
 
+static int stops_blocked(void)
+{
+    sigset_t now;
+
+    sigprocmask(SIG_BLOCK, NULL, &now);
+    return sigismember(&now, SIGINT) + sigismember(&now, SIGTERM) + sigismember(&now, SIGHUP);
+}
+
+/* A stop signal that lands after the flag was checked but before the wait started is
+ * kept pending (the stop signals are blocked from the check until pselect atomically
+ * unblocks them), so the wait ends at once instead of waiting for input that may never
+ * come; every stop signal, and the signal mask is as before afterwards. */
+static void a_stop_just_before_the_wait_still_ends_it(void **state)
+{
+    static const int stops[] = {SIGINT, SIGTERM, SIGHUP};
+    int fds[2];
+
+    (void)state;
+    cli_stop_signals_install();
+    assert_int_equal(pipe(fds), 0); /* nothing ever written: only a stop ends the wait */
+    for (size_t i = 0; i < sizeof stops / sizeof stops[0]; i++) {
+        cli_stop_clear();
+        raise_before_wait = stops[i];
+        assert_int_equal(cli_stop_wait_readable(fds[0]), 0);
+        assert_true(cli_stop_requested());
+        assert_int_equal(stops_blocked(), 0);
+    }
+    cli_stop_clear();
+    /* input that is there: 1, whatever fd it is on */
+    assert_int_equal(write(fds[1], "x", 1), 1);
+    assert_int_equal(cli_stop_wait_readable(fds[0]), 1);
+    assert_int_equal(stops_blocked(), 0);
+    close(fds[0]);
+    close(fds[1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -145,6 +214,7 @@ int main(void)
         cmocka_unit_test(a_stop_during_the_read_ends_it),
         cmocka_unit_test(a_read_error_is_refused),
         cmocka_unit_test(a_failing_read_midway_wipes_what_was_read),
+        cmocka_unit_test(a_stop_just_before_the_wait_still_ends_it),
     };
     return cmocka_run_group_tests_name("cli_password_read_faults", tests, NULL, NULL);
 }
