@@ -1,7 +1,7 @@
 """Self-test of ci/mutants, the project's mutation-testing runner (issue 14), not of bitsht.
 
 - the operators derive exactly the documented mutants from a snippet of C (comments,
-  strings and preprocessor lines untouched);
+  strings, preprocessor lines and Windows-only branches untouched);
 - on the fixture in tests/harness/mutants/ (clamp.c, tested by check_clamp.c above and
   inside its range, never at the maximum) the runner kills the mutants the check sees,
   reports the ones it cannot see as survivors with file:line and the change, honours the
@@ -70,6 +70,40 @@ def test_operators_derive_exactly_the_documented_mutants():
     assert "if (!(c->n >= 2))" in mutated
     mutated = runner.apply(SNIPPET, by_change["delete call cancel(...)"])
     assert "    (void)0;\n    return S_OK;" in mutated
+
+
+WINDOWS_SNIPPET = """\
+int f(int n)
+{
+#ifdef _WIN32
+    n += 1; /* Windows only */
+#else
+    n -= 2;
+#endif
+#if defined(_WIN32)
+    return n > 5;
+#elif defined(__APPLE__)
+    return n > 6;
+#endif
+#ifndef _WIN32
+#ifdef __linux__
+    return n > 7;
+#endif
+#else
+    return n > 8;
+#endif
+    return 0;
+}
+"""
+
+
+def test_windows_only_code_is_never_mutated():
+    """The _WIN32 branches are not compiled natively: a mutant there could not be killed
+    (issue 14: backend_select.c's COM branch came out as survivors)."""
+    runner = load_runner()
+    assert runner.windows_only_lines(WINDOWS_SNIPPET) == {4, 9, 18}
+    lines = {m["line"] for m in runner.generate("w.c", WINDOWS_SNIPPET)}
+    assert lines == {6, 11, 15, 20}
 
 
 def test_runner_kills_what_the_check_sees_and_lists_what_it_cannot(tmp_path):
