@@ -125,8 +125,10 @@ static void wipe_environment(const char *name)
     size_t len = strlen(name);
 
     for (char **e = environ; e && *e; e++)
-        if (strncmp(*e, name, len) == 0 && (*e)[len] == '=')
-            bht_wipe(*e + len + 1, strlen(*e + len + 1));
+        if (strncmp(*e, name, len) == 0 && (*e)[len] == '=') {
+            char *value = *e + len + 1;
+            bht_wipe(value, strlen(value));
+        }
 }
 
 /* Copies secret into buf if it fits; the caller wipes the original either way. */

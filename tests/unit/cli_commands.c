@@ -14,6 +14,7 @@
 
 #include "args.h"
 #include "backend_select.h"
+#include "bitsht/doctor.h"
 #include "capture.h"
 #include "commands.h"
 #include "fake_support.h"
@@ -382,6 +383,119 @@ static void a_failed_save_after_a_failed_transfer_is_appended_to_the_detail(void
     fake_t_rmdir(blocker);
 }
 
+/* cmd_doctor with BITS out of reach (bits_open_hr): the checks then never touch the
+ * queue, so a second run gives the same report, which the test formats itself. */
+static int doctor(struct cmd_t *c, int json, bht_hr bits_open_hr, struct bht_doctor_report *rep)
+{
+    struct bht_doctor_request req;
+    char password[8] = "";
+    int code = -1;
+
+    c->o.json = json;
+    c->o.command = CLI_DOCTOR;
+    out_init(&c->out, json, 0);
+    CAPTURE(c->so, c->se, code = cmd_doctor(&c->o, &c->b, &c->out, password, bits_open_hr));
+    memset(&req, 0, sizeof req);
+    req.bits_open_hr = bits_open_hr;
+    req.domain = req.user = "";
+    req.password = password;
+    req.logon_type = BHT_LOGON_INTERACTIVE;
+    bht_run_doctor(&c->b.be, &req, rep);
+    return code;
+}
+
+/* Issue 14: doctor's text, byte for byte: a status line and a fix line per check, then the
+ * count of each status; exit 1 when a check failed. */
+static void doctor_text_lists_every_check_and_counts_them(void **state)
+{
+    struct cmd_t *c = *state;
+    struct bht_doctor_report rep;
+    unsigned counts[4] = {0, 0, 0, 0};
+    char want[8192];
+    size_t n = 0;
+    int code = doctor(c, 0, BHT_HR(0x80070422u), &rep); /* the service is disabled */
+
+    assert_true(rep.count >= 5);
+    for (size_t i = 0; i < rep.count; i++) {
+        const struct bht_check *k = &rep.checks[i];
+        counts[k->status]++;
+        n += (size_t)snprintf(want + n, sizeof want - n, "%-8s %-21s %s\n%-30s fix: %s\n",
+                              bht_check_status_name(k->status), bht_check_id_name(k->id),
+                              k->reason, "", k->fix);
+    }
+    snprintf(want + n, sizeof want - n, "%u pass, %u warn, %u fail, %u unknown\n",
+             counts[BHT_CHECK_PASS], counts[BHT_CHECK_WARN], counts[BHT_CHECK_FAIL],
+             counts[BHT_CHECK_UNKNOWN]);
+    /* the run shows every status but one kind: the counts' order matters */
+    assert_true(counts[BHT_CHECK_FAIL] > 0 && counts[BHT_CHECK_PASS] > 0);
+    assert_true(counts[BHT_CHECK_PASS] != counts[BHT_CHECK_FAIL] ||
+                counts[BHT_CHECK_WARN] != counts[BHT_CHECK_UNKNOWN]);
+    assert_string_equal(c->so.text, want);
+    assert_string_equal(c->se.text, "");
+    assert_int_equal(code, 1);
+    assert_int_equal(bht_doctor_exit_code(&rep), 1);
+}
+
+/* Issue 14: doctor --json: one object, each check with its HRESULT when it failed (null
+ * otherwise), and the exit code. */
+static void doctor_json_lists_every_check_with_its_hresult(void **state)
+{
+    struct cmd_t *c = *state;
+    struct bht_doctor_report rep;
+    struct capture want_cap, unused;
+    int code = doctor(c, 1, BHT_HR(0x80070422u), &rep);
+    int failed = 0;
+
+    CAPTURE(want_cap, unused, {
+        fputs("{\"checks\":[", stdout);
+        for (size_t i = 0; i < rep.count; i++) {
+            const struct bht_check *k = &rep.checks[i];
+            printf("%s{\"id\":\"%s\",\"status\":\"%s\",\"reason\":", i ? "," : "",
+                   bht_check_id_name(k->id), bht_check_status_name(k->status));
+            out_json_string(stdout, k->reason);
+            fputs(",\"fix\":", stdout);
+            out_json_string(stdout, k->fix);
+            fputs(",\"hresult\":", stdout);
+            if (BHT_FAILED(k->hr)) {
+                out_hr_json(stdout, k->hr);
+                failed++;
+            } else
+                fputs("null", stdout);
+            fputc('}', stdout);
+        }
+        printf("],\"exit_code\":1}\n");
+        fflush(stdout);
+    });
+    assert_true(failed > 0 && (size_t)failed < rep.count); /* both forms of "hresult" */
+    assert_string_equal(c->so.text, want_cap.text);
+    assert_non_null(strstr(c->so.text, "\"hresult\":{\"hex\":\"0x80070422\""));
+    assert_string_equal(c->se.text, "");
+    assert_int_equal(code, 1);
+}
+
+/* Issue 14: a throw-away doctor job that cannot be cancelled is left in the queue: the
+ * run says so on stderr (after the checks) and how to remove it. */
+static void doctor_warns_about_a_probe_job_left_in_the_queue(void **state)
+{
+    struct cmd_t *c = *state;
+    char password[8] = "";
+    int code = -1;
+
+    bht_fake_fail(c->t->w, BHT_OP_CANCEL, 1, E_ACCESSDENIED, BHT_FAULT_PERSISTENT);
+    c->o.command = CLI_DOCTOR;
+    out_init(&c->out, 0, 0);
+    CAPTURE(c->so, c->se, code = cmd_doctor(&c->o, &c->b, &c->out, password, S_OK));
+    assert_string_equal(c->se.text, "bitsht: warning: a throw-away doctor job could not be "
+                                    "cancelled and is still in the BITS queue: run 'bitsht "
+                                    "cleanup'\n");
+    assert_non_null(strstr(c->so.text, " unknown\n"));
+    (void)code;
+    /* and without the fault: no warning */
+    bht_fake_fail(c->t->w, BHT_OP_CANCEL, 1, S_OK, BHT_FAULT_ONCE);
+    CAPTURE(c->so, c->se, code = cmd_doctor(&c->o, &c->b, &c->out, password, S_OK));
+    assert_string_equal(c->se.text, "");
+}
+
 /* Ctrl-C: once a stop was requested (what the stop-signal handlers do: stop_signals.c, tested
  * in cli_password.c), the transfer polls it and stops before creating a job. */
 static void stop_signal_ends_the_transfer_before_any_job(void **state)
@@ -429,6 +543,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(cleanup_older_than_spares_younger_jobs, setup, teardown),
         cmocka_unit_test_setup_teardown(
             a_failed_save_after_a_failed_transfer_is_appended_to_the_detail, setup, teardown),
+        cmocka_unit_test_setup_teardown(doctor_text_lists_every_check_and_counts_them, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(doctor_json_lists_every_check_with_its_hresult, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(doctor_warns_about_a_probe_job_left_in_the_queue, setup,
+                                        teardown),
         /* Last: the stop request it raises stays for the rest of the process. */
         cmocka_unit_test_setup_teardown(stop_signal_ends_the_transfer_before_any_job, setup,
                                         teardown),

@@ -221,10 +221,13 @@ static void argv_slot_is_wiped_on_every_path(void **state)
 
     (void)state;
     o.password_argv = slot;
+    strcpy(err, "untouched");
     assert_int_equal(cli_read_password(&o, buf, sizeof buf, err, sizeof err), S_OK);
     assert_string_equal(buf, "1234567");
     assert_true(ALL_ZERO(slot));
+    assert_string_equal(err, "untouched"); /* a message only on failure */
     o.password_argv = long_slot;
+    err[0] = '\0';
     assert_int_equal(cli_read_password(&o, buf, sizeof buf, err, sizeof err), E_INVALIDARG);
     assert_string_equal(err, "the password is too long (at most 7 bytes)");
     assert_true(ALL_ZERO(long_slot));
@@ -236,7 +239,7 @@ static void argv_slot_is_wiped_on_every_path(void **state)
 static void environment_value_is_wiped_on_every_path(void **state)
 {
     struct cli_options o = options(PASSWORD_ENV);
-    char buf[8], err[256];
+    char buf[8], err[256], *value;
 
     (void)state;
     o.password_env = "BHT_T_UNSET_PW";
@@ -247,14 +250,19 @@ static void environment_value_is_wiped_on_every_path(void **state)
     setenv("BHT_T_PW", "1234567", 1);
     setenv("BHT_T_PWX", "kept", 1); /* the same prefix: another variable, left alone */
     setenv("BHT_T_P", "kept too", 1);
+    value = getenv("BHT_T_PW");
+    strcpy(err, "untouched");
     assert_int_equal(cli_read_password(&o, buf, sizeof buf, err, sizeof err), S_OK);
     assert_string_equal(buf, "1234567");
+    assert_string_equal(err, "untouched"); /* a message only on failure */
+    assert_memory_equal(value, "\0\0\0\0\0\0\0", 8); /* every byte, in place */
     assert_string_equal(getenv("BHT_T_PW"), "");
     assert_string_equal(getenv("BHT_T_PWX"), "kept");
     assert_string_equal(getenv("BHT_T_P"), "kept too");
     unsetenv("BHT_T_PWX");
     unsetenv("BHT_T_P");
     setenv("BHT_T_PW", "12345678", 1);
+    err[0] = '\0';
     assert_int_equal(cli_read_password(&o, buf, sizeof buf, err, sizeof err), E_INVALIDARG);
     assert_string_equal(err, "the password in BHT_T_PW is too long (at most 7 bytes)");
     assert_string_equal(getenv("BHT_T_PW"), "");

@@ -475,10 +475,80 @@ static void report_and_error_clear_the_bar_and_neutralise_controls(void **state)
     assert_string_equal(e.text, "\r\033[Kbitsht: error: no\n");
 }
 
+/* C115, issue 14: with new-credentials a server's refusal (HTTP 401 or access denied
+ * while transferring) is what a wrong password gives: the report says so, naming the
+ * user; any other failure, another step, or another logon type: no such line. */
+static void new_credentials_hint_follows_only_a_server_refusal(void **state)
+{
+    static const char hint[] = "bitsht:   with --logon-type new-credentials the password is "
+                               "checked only by the server: a wrong password for %s looks "
+                               "exactly like this\n";
+    struct cli_output out;
+    struct bht_report r = failed_report();
+    struct capture o, e;
+    char base[1024], want[2048], hrtext[64];
+    const bht_hr refusals[] = {BHT_BG_E_HTTP_ERROR(401), E_ACCESSDENIED};
+
+    (void)state;
+    r.has_bits_error = 0;
+    r.job_created = 0;
+    out_init(&out, 0, 0);
+    out.new_credentials = 1;
+    for (size_t i = 0; i < 2; i++) {
+        r.hr = refusals[i];
+        snprintf(base, sizeof base, "bitsht: error: BITS said \"no\"\tfor file 1 (step transfer)\n"
+                                    "bitsht:   %s: %s\n",
+                 bht_hr_format(r.hr, hrtext, sizeof hrtext), bht_hr_message(r.hr));
+        out.user = "CORP\\alice";
+        CAPTURE(o, e, out_report(&out, &r));
+        snprintf(want, sizeof want, "%s", base);
+        snprintf(want + strlen(want), sizeof want - strlen(want), hint, "CORP\\alice");
+        assert_string_equal(e.text, want);
+        out.user = NULL;
+        CAPTURE(o, e, out_report(&out, &r));
+        snprintf(want, sizeof want, "%s", base);
+        snprintf(want + strlen(want), sizeof want - strlen(want), hint, "the helper");
+        assert_string_equal(e.text, want);
+        /* the same failure at another step, or without new-credentials: no hint */
+        r.failed_step = BHT_STEP_COMPLETE;
+        CAPTURE(o, e, out_report(&out, &r));
+        assert_null(strstr(e.text, "new-credentials"));
+        r.failed_step = BHT_STEP_TRANSFER;
+        out.new_credentials = 0;
+        CAPTURE(o, e, out_report(&out, &r));
+        assert_string_equal(e.text, base);
+        out.new_credentials = 1;
+    }
+    r.hr = BHT_BG_E_HTTP_ERROR(403);
+    CAPTURE(o, e, out_report(&out, &r));
+    assert_null(strstr(e.text, "new-credentials"));
+    r.hr = BHT_BG_E_HTTP_ERROR(402);
+    CAPTURE(o, e, out_report(&out, &r));
+    assert_null(strstr(e.text, "new-credentials"));
+}
+
+/* An event kind this output does not know prints nothing (a newer core may add some). */
+static void an_unknown_event_prints_nothing(void **state)
+{
+    struct cli_output out;
+    struct bht_event ev;
+    struct capture o, e;
+
+    (void)state;
+    memset(&ev, 0, sizeof ev);
+    ev.kind = (enum bht_event_kind)99;
+    out_init(&out, 0, 0);
+    CAPTURE(o, e, out_event(&out, &ev));
+    assert_string_equal(o.text, "");
+    assert_string_equal(e.text, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(json_string_escapes_every_ascii_special),
+        cmocka_unit_test(new_credentials_hint_follows_only_a_server_refusal),
+        cmocka_unit_test(an_unknown_event_prints_nothing),
         cmocka_unit_test(hr_json_has_hex_name_or_null_and_message),
         cmocka_unit_test(json_report_of_a_failure_has_every_field),
         cmocka_unit_test(json_report_without_job_or_bits_error_says_null),
