@@ -612,7 +612,7 @@ static void names_and_paths_at_their_limits(void **state)
     strcat(remote, "r");
     snprintf(text, sizeof text, "resource %s\n", remote);
     if (bht_fake_world_parse(w, text, "t.world", err, sizeof err) != E_INVALIDARG)
-        fail_msg("a remote name of 8801 bytes was accepted");
+        fail_msg("a remote name of %d bytes was accepted", 8801);
     assert_int_equal(strncmp(err, "t.world:1: resource: 'https://x.example/rrr", 43), 0);
     /* folders: one spelling, trailing separators dropped, the root kept */
     accepted("user A\\b password=p\nfolder " ROOT_TMP SEP SEP " writable-by=A\\b\n"
