@@ -496,6 +496,89 @@ static void doctor_warns_about_a_probe_job_left_in_the_queue(void **state)
     assert_string_equal(c->se.text, "");
 }
 
+/* The progress beat: every 100 ms of the transfer when the bar is drawn (a terminal),
+ * every 500 ms otherwise (it bounds how long Ctrl-C waits to be noticed). The fake's
+ * clock is virtual and delivers this resource's bytes once a second: 1.1 s in, the bar
+ * shows 1000 B at 909 B/s (at 1.111 s, with a 101 ms beat, it would be 900 B/s); off a
+ * terminal the 10 s take 22 waits (20 beats and the two before the bytes flow). */
+static void progress_beats_every_100_ms_on_a_terminal_500_off_it(void **state)
+{
+    struct cmd_t *c = *state;
+    char local[600];
+    struct bht_file_pair file;
+    unsigned waits;
+    int code = -1;
+
+    fake_t_world(c->t, "resource https://cdn.example/slow size=10000 rate=1000\n");
+    bht_fake_backend(c->t->w, &c->b.be);
+    c->b.world = c->t->w;
+    c->t->job = NULL;
+    fake_t_path(c->t, local, sizeof local, "slow.bin");
+    transfer_one_file(c, &file, "https://cdn.example/slow", local);
+    out_init(&c->out, 0, 0);
+    c->out.tty = 1;
+    waits = bht_fake_calls(c->t->w, BHT_OP_WAIT);
+    CAPTURE(c->so, c->se, code = cmd_transfer(&c->o, &c->b, &c->out, NULL));
+    assert_int_equal(code, 0);
+    assert_non_null(strstr(c->se.text, "\r\033[K[##..................]  10%  1000 B / 9.8 KiB  "
+                                       "1000 B/s  ETA 9s\r\033[K[##..................]  10%  "
+                                       "1000 B / 9.8 KiB  909 B/s  ETA 10s\r"));
+    assert_int_equal(bht_fake_calls(c->t->w, BHT_OP_WAIT) - waits, 102);
+
+    out_init(&c->out, 0, 0);
+    c->out.tty = 0;
+    fake_t_path(c->t, local, sizeof local, "slow2.bin");
+    waits = bht_fake_calls(c->t->w, BHT_OP_WAIT);
+    CAPTURE(c->so, c->se, code = cmd_transfer(&c->o, &c->b, &c->out, NULL));
+    assert_int_equal(code, 0);
+    assert_null(strstr(c->se.text, "\r"));
+    assert_int_equal(bht_fake_calls(c->t->w, BHT_OP_WAIT) - waits, 22);
+}
+
+/* The stage lines name the helper and the flags of this run; the new-credentials warning
+ * (C115) only when that logon type is used with a helper token. */
+static void transfer_stage_lines_name_the_helper_and_the_logon(void **state)
+{
+    struct cmd_t *c = *state;
+    static const char logon[] = "bitsht: logging on CORP\\alice\n";
+    static const char new_credentials[] = "bitsht: logging on CORP\\alice with new-credentials";
+    char local[600], password[16];
+    struct bht_file_pair file;
+    int code = -1;
+
+    fake_t_path(c->t, local, sizeof local, "public.bin");
+    transfer_one_file(c, &file, PUBLIC_URL, local);
+    c->o.no_helper_token = 0;
+    c->o.user_arg = "CORP\\alice";
+    strcpy(c->o.domain, "CORP");
+    strcpy(c->o.user, "alice");
+    c->o.token_flags = BHT_TOKEN_LOCAL_FILE | BHT_TOKEN_NETWORK;
+    c->o.logon_type = BHT_LOGON_INTERACTIVE;
+    c->o.overwrite = 1;
+    out_init(&c->out, 0, 0);
+    strcpy(password, "S3cret!");
+    CAPTURE(c->so, c->se, code = cmd_transfer(&c->o, &c->b, &c->out, password));
+    assert_int_equal(code, 0);
+    assert_non_null(strstr(c->se.text, logon));
+    assert_non_null(strstr(c->se.text, "bitsht: setting the helper token flags (local,network)\n"));
+    assert_null(strstr(c->se.text, "new-credentials"));
+
+    c->o.logon_type = BHT_LOGON_NEW_CREDENTIALS;
+    strcpy(password, "S3cret!");
+    CAPTURE(c->so, c->se, code = cmd_transfer(&c->o, &c->b, &c->out, password));
+    assert_non_null(strstr(c->se.text, new_credentials));
+    assert_null(strstr(c->se.text, logon));
+
+    /* no helper token: new-credentials means nothing, and nobody logs on */
+    c->o.no_helper_token = 1;
+    c->o.user_arg = NULL;
+    CAPTURE(c->so, c->se, code = cmd_transfer(&c->o, &c->b, &c->out, NULL));
+    assert_int_equal(code, 0);
+    assert_null(strstr(c->se.text, "new-credentials"));
+    assert_null(strstr(c->se.text, "logging on"));
+    (void)code;
+}
+
 /* Ctrl-C: once a stop was requested (what the stop-signal handlers do: stop_signals.c, tested
  * in cli_password.c), the transfer polls it and stops before creating a job. */
 static void stop_signal_ends_the_transfer_before_any_job(void **state)
@@ -548,6 +631,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(doctor_json_lists_every_check_with_its_hresult, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(doctor_warns_about_a_probe_job_left_in_the_queue, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(progress_beats_every_100_ms_on_a_terminal_500_off_it,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(transfer_stage_lines_name_the_helper_and_the_logon, setup,
                                         teardown),
         /* Last: the stop request it raises stays for the rest of the process. */
         cmocka_unit_test_setup_teardown(stop_signal_ends_the_transfer_before_any_job, setup,
