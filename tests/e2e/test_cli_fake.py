@@ -659,13 +659,19 @@ def full_pipe():
     return r, w
 
 
-def test_sample_form_password_leaves_cmdline_before_the_warning(cli, tmp_path):
+@pytest.mark.parametrize("user, said, code", [
+    ("alice", b"bitsht: warning: a password on the command line", 0),
+    # issue 14: refused by the parser (no USER): wiped before the error is printed
+    ("", b"bitsht: error: the sample form needs a USER name (it is empty)", 2),
+])
+def test_sample_form_password_leaves_cmdline_before_the_warning(cli, tmp_path, user, said, code):
     """Issue 13 item 13: the warning was printed before argv was wiped, so while stderr
-    blocked, /proc/PID/cmdline (ps) showed the password. Now it is gone first."""
+    blocked, /proc/PID/cmdline (ps) showed the password. Now it is gone first; so on a
+    usage error, whose message may block the same way."""
     world = cli.world()
     r, w = full_pipe()
     proc = subprocess.Popen([*cli.command, "https://cdn.example/public.bin",
-                             str(tmp_path / "p.bin"), "CORP", "alice", PASSWORD],
+                             str(tmp_path / "p.bin"), "CORP", user, PASSWORD],
                             env=clean_env({"BITSHT_FAKE_WORLD": str(world)}), stderr=w,
                             stdout=subprocess.DEVNULL)
     os.close(w)
@@ -677,7 +683,7 @@ def test_sample_form_password_leaves_cmdline_before_the_warning(cli, tmp_path):
             assert time.monotonic() < deadline and proc.poll() is None
             time.sleep(0.01)
         cmdline = Path(f"/proc/{proc.pid}/cmdline").read_bytes()
-        assert b"alice" in cmdline  # it is the blocked bitsht
+        assert b"p.bin\0CORP\0" + user.encode() in cmdline  # it is the blocked bitsht
         assert PASSWORD.encode() not in cmdline
     finally:
         drained = b""
@@ -685,8 +691,8 @@ def test_sample_form_password_leaves_cmdline_before_the_warning(cli, tmp_path):
             drained += chunk
         proc.wait(timeout=30)
         os.close(r)
-    assert b"bitsht: warning: a password on the command line" in drained
-    assert proc.returncode == 0
+    assert said in drained
+    assert proc.returncode == code
 
 
 def memory_holds(pid, secret):

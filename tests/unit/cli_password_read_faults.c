@@ -31,6 +31,7 @@ int __wrap_pselect(int nfds, fd_set *r, fd_set *w, fd_set *e, const struct times
                    const sigset_t *mask);
 
 static int raise_before_wait; /* a signal to raise just before the real pselect, once */
+static int limit_the_wait;    /* a wait that would block ends after 100 ms with ETIMEDOUT */
 
 int __wrap_pselect(int nfds, fd_set *r, fd_set *w, fd_set *e, const struct timespec *timeout,
                    const sigset_t *mask)
@@ -38,9 +39,12 @@ int __wrap_pselect(int nfds, fd_set *r, fd_set *w, fd_set *e, const struct times
     struct timespec limit = {3, 0}; /* a wait that the signal did not end fails the test */
     int n;
 
-    if (!raise_before_wait)
+    if (limit_the_wait)
+        limit.tv_sec = 0, limit.tv_nsec = 100 * 1000 * 1000;
+    else if (!raise_before_wait)
         return __real_pselect(nfds, r, w, e, timeout, mask);
-    raise(raise_before_wait);
+    if (raise_before_wait)
+        raise(raise_before_wait);
     raise_before_wait = 0;
     n = __real_pselect(nfds, r, w, e, &limit, mask);
     if (n == 0) {
@@ -207,6 +211,41 @@ static void a_stop_just_before_the_wait_still_ends_it(void **state)
     close(fds[1]);
 }
 
+/* Leaves 0xFF in the stack below the caller, where the next call's locals will be. */
+static void __attribute__((noinline)) poison_the_stack(void)
+{
+    volatile unsigned char junk[8192];
+
+    for (size_t i = 0; i < sizeof junk; i++)
+        junk[i] = 0xFF;
+}
+
+/* The wait watches its own descriptor only: with another one readable (and whatever the
+ * stack held before), an empty pipe still blocks. */
+static void the_wait_watches_only_its_own_fd(void **state)
+{
+    int empty[2], full[2], n;
+
+    (void)state;
+    cli_stop_clear();
+    assert_int_equal(pipe(empty), 0);
+    assert_int_equal(pipe(full), 0);
+    assert_int_equal(write(full[1], "x", 1), 1);
+    assert_true(full[0] > empty[0]);
+    limit_the_wait = 1;
+    poison_the_stack();
+    n = cli_stop_wait_readable(empty[0]);
+    limit_the_wait = 0;
+    assert_int_equal(n, -1); /* it blocked until the test's 100 ms limit */
+    assert_int_equal(errno, ETIMEDOUT);
+    poison_the_stack();
+    assert_int_equal(cli_stop_wait_readable(full[0]), 1);
+    close(empty[0]);
+    close(empty[1]);
+    close(full[0]);
+    close(full[1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -215,6 +254,7 @@ int main(void)
         cmocka_unit_test(a_read_error_is_refused),
         cmocka_unit_test(a_failing_read_midway_wipes_what_was_read),
         cmocka_unit_test(a_stop_just_before_the_wait_still_ends_it),
+        cmocka_unit_test(the_wait_watches_only_its_own_fd),
     };
     return cmocka_run_group_tests_name("cli_password_read_faults", tests, NULL, NULL);
 }
