@@ -55,7 +55,8 @@ char *fake_path_syntax_file_url(enum fake_path_syntax syntax, const char *url)
     if (strncmp(url, "file://", 7) != 0 && strncmp(url, "FILE://", 7) != 0)
         return NULL;
     p = url + 7;
-    if (syntax == FAKE_PATH_WINDOWS && p[0] == '/' && p[1] && p[2] == ':')
+    if (syntax == FAKE_PATH_WINDOWS && p[0] == '/' &&
+        fake_path_syntax_is_absolute(syntax, p + 1))
         p++; /* file:///C:/x -> C:/x */
     return fake_strdup(p);
 }

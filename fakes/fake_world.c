@@ -318,7 +318,8 @@ uint64_t bht_fake_now_ms(const struct bht_fake_world *w)
 
 void bht_fake_advance(struct bht_fake_world *w, uint64_t ms)
 {
-    uint64_t t = ms > UINT64_MAX - w->now_ms ? UINT64_MAX - 1 : w->now_ms + ms;
+    /* UINT64_MAX is FAKE_NO_EVENT ("never"): the clock stops one short of it */
+    uint64_t t = ms >= UINT64_MAX - w->now_ms ? UINT64_MAX - 1 : w->now_ms + ms;
 
     fake_engine_run_until(w, t, NULL, BHT_JOB_QUEUED);
 }

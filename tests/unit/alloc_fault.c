@@ -1,4 +1,4 @@
-/* bitsht tests: allocation failures on demand and leak counts (alloc_fault.h). */
+/* bitsht tests: allocation failures on demand, leaks and overruns (alloc_fault.h). */
 #include "alloc_fault.h"
 
 #include <stdint.h>
@@ -17,12 +17,19 @@ void __wrap_free(void *p);
 static unsigned fail_at, seen;
 static int fired;
 
-/* The blocks allocated since alloc_track_begin and not freed: an open-addressing set, so
- * a free of memory from before (or from the C library, say realpath's) is told apart. */
+/* The blocks allocated since alloc_track_begin and not freed, with their sizes: an
+ * open-addressing set, so a free of memory from before (or from the C library, say
+ * realpath's) is told apart. Each such block has GUARD bytes past its end, checked when
+ * it is freed. */
 #define SLOTS 65536u
-static void *live[SLOTS];
+#define GUARD 8u
+#define GUARD_BYTE 0xA5
+static struct {
+    void *p;
+    size_t n;
+} live[SLOTS];
 static char gone; /* marks a freed slot */
-static size_t n_live;
+static size_t n_live, n_overruns;
 static int tracking;
 
 static size_t slot_of(const void *p)
@@ -30,30 +37,38 @@ static size_t slot_of(const void *p)
     return (size_t)(((uintptr_t)p >> 4) * 2654435761u % SLOTS);
 }
 
-static void track(void *p)
+static void *track(void *p, size_t n)
 {
     size_t i = slot_of(p), probes;
 
-    if (!tracking || !p)
-        return;
+    if (!p)
+        return NULL;
+    memset((char *)p + n, GUARD_BYTE, GUARD);
     for (probes = 0; probes < SLOTS; probes++, i = (i + 1) % SLOTS)
-        if (!live[i] || live[i] == &gone) {
-            live[i] = p;
+        if (!live[i].p || live[i].p == &gone) {
+            live[i].p = p;
+            live[i].n = n;
             n_live++;
-            return;
+            return p;
         }
     abort(); /* more live blocks than the set holds: make SLOTS larger */
 }
 
+/* Forgets p (checking its guard); 0 when p is not a tracked block. */
 static int untrack(const void *p)
 {
-    size_t i = slot_of(p), probes;
+    size_t i = slot_of(p), probes, k;
 
     if (!tracking || !p)
         return 0;
-    for (probes = 0; probes < SLOTS && live[i]; probes++, i = (i + 1) % SLOTS)
-        if (live[i] == p) {
-            live[i] = &gone;
+    for (probes = 0; probes < SLOTS && live[i].p; probes++, i = (i + 1) % SLOTS)
+        if (live[i].p == p) {
+            for (k = 0; k < GUARD; k++)
+                if (((const unsigned char *)p)[live[i].n + k] != GUARD_BYTE) {
+                    n_overruns++;
+                    break;
+                }
+            live[i].p = &gone;
             n_live--;
             return 1;
         }
@@ -76,14 +91,14 @@ int alloc_fault_disarm(void)
 void alloc_track_begin(void)
 {
     memset(live, 0, sizeof live);
-    n_live = 0;
+    n_live = n_overruns = 0;
     tracking = 1;
 }
 
 size_t alloc_track_end(void)
 {
     tracking = 0;
-    return n_live;
+    return n_live + n_overruns;
 }
 
 static int this_one_fails(void)
@@ -96,34 +111,36 @@ static int this_one_fails(void)
 
 void *__wrap_malloc(size_t n)
 {
-    void *p = this_one_fails() ? NULL : __real_malloc(n);
-
-    track(p);
-    return p;
+    if (this_one_fails())
+        return NULL;
+    return tracking ? track(__real_malloc(n + GUARD), n) : __real_malloc(n);
 }
 
 void *__wrap_calloc(size_t count, size_t n)
 {
-    void *p = this_one_fails() ? NULL : __real_calloc(count, n);
-
-    track(p);
-    return p;
+    if (this_one_fails())
+        return NULL;
+    if (!tracking)
+        return __real_calloc(count, n);
+    if (n && count > (SIZE_MAX - GUARD) / n)
+        return NULL;
+    return track(__real_calloc(1, count * n + GUARD), count * n);
 }
 
 void *__wrap_realloc(void *p, size_t n)
 {
     void *q;
-    int ours;
 
     if (this_one_fails())
         return NULL; /* p stays as it was */
-    ours = !p || untrack(p);
-    q = __real_realloc(p, n);
-    if (!q && p && ours)
-        track(p); /* a real failure: p is still live */
-    else if (ours)
-        track(q);
-    return q;
+    if (p && !untrack(p))
+        return __real_realloc(p, n); /* from before: stays untracked */
+    if (!tracking)
+        return __real_realloc(p, n);
+    q = __real_realloc(p, n + GUARD);
+    if (!q)
+        abort(); /* a real failure: the tests never come near one */
+    return track(q, n);
 }
 
 void __wrap_free(void *p)

@@ -1,4 +1,4 @@
-/* bitsht tests: make the Nth heap allocation fail, and tell whether a run leaked.
+/* bitsht tests: make the Nth heap allocation fail; tell whether a run leaked or overran.
  *
  * Linked with -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free (GNU ld, native
  * builds only): every malloc, calloc, realloc and free of the test program and of the
@@ -13,9 +13,10 @@
 void alloc_fault_arm(unsigned nth);
 /* Disarms; returns whether the planned failure happened. */
 int alloc_fault_disarm(void);
-/* Counts the blocks allocated from now on ... */
+/* Watches the blocks allocated from now on ... */
 void alloc_track_begin(void);
-/* ... and returns how many of them are still allocated (0: nothing leaked). */
+/* ... and returns how many of them are still allocated or were written past their end
+ * (seen when freed): 0 when nothing leaked or overran. */
 size_t alloc_track_end(void);
 
 #endif

@@ -237,6 +237,59 @@ static void the_world_answers_out_of_memory(void **state)
     free(p);
 }
 
+/* Every buffer the world and state files allocate holds what is written into it, and no
+ * more is written (alloc_fault.c guards the bytes past each block's end). */
+static void buffers_are_as_large_as_what_they_hold(void **state)
+{
+    struct fake_t *t = *state;
+    struct bht_fake_state_lock *lock = NULL;
+    struct bht_fake_world *w;
+    char path[600], err[700], local[600];
+
+    fake_t_path(t, path, sizeof path, "q.state");
+    fake_t_add(t, PUBLIC_URL, "a b%.bin", local); /* escaped in the file, decoded back */
+    alloc_track_begin();
+    free(fake_path_parent("/a/b"));
+    free(fake_path_parent("/a"));
+    free(fake_path_syntax_parent(FAKE_PATH_WINDOWS, "C:\\a"));
+    free(fake_file_url_to_path("file:///a/b"));
+    free(fake_strdup("abc"));
+    w = bht_fake_world_new();
+    assert_non_null(w);
+    assert_hr(S_OK, bht_fake_world_parse(w, FAKE_T_STANDARD_WORLD "resource /r content=d/r\n",
+                                         "worlds/t.world", err, sizeof err));
+    assert_hr(S_OK, bht_fake_state_lock(path, 1, &lock, err, sizeof err));
+    assert_hr(S_OK, bht_fake_state_save(t->w, path, err, sizeof err));
+    assert_hr(S_OK, bht_fake_state_load(w, path, err, sizeof err));
+    bht_fake_state_unlock(lock);
+    bht_fake_world_free(w);
+    assert_int_equal(alloc_track_end(), 0);
+}
+
+/* A world freed with tokens still open and jobs still queued frees them too. */
+static void a_world_frees_what_it_still_holds(void **state)
+{
+    struct bht_fake_world *w;
+    struct bht_token *tok = NULL;
+    struct bht_job *job = NULL;
+    char err[256];
+
+    (void)state;
+    alloc_track_begin();
+    w = bht_fake_world_new();
+    assert_non_null(w);
+    assert_hr(S_OK, bht_fake_world_parse(w, FAKE_T_STANDARD_WORLD, NULL, err, sizeof err));
+    assert_hr(S_OK, bht_fake_identity_ops.logon(w, "CORP", "alice", "S3cret!",
+                                                BHT_LOGON_INTERACTIVE, &tok));
+    assert_hr(S_OK, bht_fake_identity_ops.logon(w, "CORP", "bob", "hunter2",
+                                                BHT_LOGON_INTERACTIVE, &tok));
+    assert_int_equal(bht_fake_open_tokens(w), 2);
+    assert_hr(S_OK, bht_fake_bits_ops.create_job(w, "j", &job));
+    bht_fake_bits_ops.release(w, job); /* handles first (fakes/README.md); the job stays */
+    bht_fake_world_free(w);
+    assert_int_equal(alloc_track_end(), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -246,6 +299,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(saving_and_locking_answer_out_of_memory, fake_t_setup,
                                         fake_t_teardown),
         cmocka_unit_test(the_world_answers_out_of_memory),
+        cmocka_unit_test(a_world_frees_what_it_still_holds),
+        cmocka_unit_test_setup_teardown(buffers_are_as_large_as_what_they_hold, fake_t_setup_job,
+                                        fake_t_teardown),
     };
     return cmocka_run_group_tests_name("fake_alloc_failures", tests, NULL, NULL);
 }

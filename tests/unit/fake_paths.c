@@ -123,6 +123,8 @@ static void file_urls(void **state)
     expect_url(WIN, "FILE:///d:\\x", "d:\\x");
     expect_url(WIN, "file:///x", "/x");
     expect_url(WIN, "file:///", "/");
+    expect_url(WIN, "file:///C:x", "/C:x"); /* only a full path loses its slash */
+    expect_url(WIN, "file://C", "C");
     expect_url(WIN, "file://C:/x", "C:/x");
     expect_url(WIN, "file://server/share", "server/share");
 }

@@ -1,12 +1,22 @@
 /* bitsht fake: the state file — the queue outlives one process (round trip), and a
  * corrupt or truncated file is an error naming it, never a crash (fakes/README.md). */
+#if !defined(_WIN32) && !defined(_XOPEN_SOURCE)
+#define _XOPEN_SOURCE 700 /* fork, setrlimit */
+#endif
 #include "fake_support.h"
 
 #include "../../fakes/fake_internal.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifndef _WIN32
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#endif
 
 #define T(name) cmocka_unit_test_setup_teardown(name, fake_t_setup, fake_t_teardown)
 
@@ -581,6 +591,149 @@ static void state_files_at_the_lower_edges_load(void **state)
             "line 4: bad job id");
 }
 
+
+/* A save that cannot replace PATH (a folder there) fails naming PATH, leaves no PATH.tmp. */
+static void a_save_that_cannot_replace_the_file_says_so(void **state)
+{
+    struct fake_t *t = *state;
+    char path[600], inside[700], tmp[620], err[900], want[1000];
+
+    fake_t_path(t, path, sizeof path, "a-folder.state");
+    fake_t_mkdir(path);
+    snprintf(inside, sizeof inside, "%s/keep", path);
+    fake_t_write_file(inside, "x", 1);
+    assert_true(BHT_FAILED(bht_fake_state_save(t->w, path, err, sizeof err)));
+    snprintf(want, sizeof want, "%s: cannot replace the state file", path);
+    assert_string_equal(err, want);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    assert_int_equal(fake_t_file_size(tmp), -1);
+    assert_int_equal(fake_t_file_size(inside), 1);
+    assert_true(BHT_FAILED(bht_fake_state_save(t->w, path, NULL, 0))); /* no err: still fails */
+    remove(inside);
+    fake_t_rmdir(path);
+}
+
+/* A save whose bytes cannot all be written (the file size limit here) fails and removes
+ * its temporary file; the old state file stays as it was. */
+static void a_save_that_cannot_write_says_so(void **state)
+{
+#ifdef _WIN32
+    (void)state;
+    skip(); /* no file size limit to set */
+#else
+    struct fake_t *t = *state;
+    char path[600], tmp[620], err[900], want[1000], *text;
+    struct rlimit old, small;
+    void (*old_handler)(int);
+    struct bht_job *job;
+    size_t n;
+
+    fake_t_path(t, path, sizeof path, "limited.state");
+    save(t, path); /* the old file, 48 bytes */
+    job = fake_t_new_job(t); /* the next save is longer than the limit */
+    assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+    small = old;
+    small.rlim_cur = 60;
+    old_handler = signal(SIGXFSZ, SIG_IGN);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+    assert_hr(E_FAIL, bht_fake_state_save(t->w, path, err, sizeof err));
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+    signal(SIGXFSZ, old_handler);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    snprintf(want, sizeof want, "%s: write failed", tmp);
+    assert_string_equal(err, want);
+    assert_int_equal(fake_t_file_size(tmp), -1);
+    text = fake_t_read_file(path, &n);
+    assert_string_equal(text, "bitsht-fake-state 1\nclock 0\nnext-serial 1\nend 0\n");
+    free(text);
+    t->b->release(t->w, job);
+#endif
+}
+
+/* The lock's refusals: no folder for PATH.lock; held by another process (S_FALSE, no
+ * error, without waiting); bad arguments. */
+static void locking_refusals_are_told(void **state)
+{
+    struct fake_t *t = *state;
+    struct bht_fake_state_lock *lock = (struct bht_fake_state_lock *)&lock;
+    char path[600], err[900], want[1000];
+    bht_hr hr;
+
+    fake_t_path(t, path, sizeof path, "no-dir/q.state");
+    hr = bht_fake_state_lock(path, 1, &lock, err, sizeof err);
+    assert_true(BHT_FAILED(hr));
+    assert_null(lock);
+    snprintf(want, sizeof want, "%s.lock: cannot lock the state file (%s)", path,
+             bht_hr_message(hr));
+    assert_string_equal(err, want);
+    assert_true(BHT_FAILED(bht_fake_state_lock(path, 1, &lock, NULL, 0)));
+    strcpy(err, "poison");
+    assert_hr(E_INVALIDARG, bht_fake_state_lock(NULL, 1, &lock, err, sizeof err));
+    assert_string_equal(err, "");
+    assert_hr(E_INVALIDARG, bht_fake_state_lock(path, 1, NULL, err, sizeof err));
+    bht_fake_state_unlock(NULL);
+#ifndef _WIN32
+    {
+        pid_t child;
+        int status = 0;
+
+        fake_t_path(t, path, sizeof path, "held.state");
+        assert_hr(S_OK, bht_fake_state_lock(path, 0, &lock, err, sizeof err));
+        child = fork();
+        assert_true(child >= 0);
+        if (child == 0) { /* another process: the lock is busy */
+            struct bht_fake_state_lock *other = NULL;
+            strcpy(err, "poison");
+            hr = bht_fake_state_lock(path, 0, &other, err, sizeof err);
+            _exit(hr == S_FALSE && other == NULL && err[0] == '\0' ? 0 : 1);
+        }
+        assert_int_equal(waitpid(child, &status, 0), child);
+        assert_true(WIFEXITED(status));
+        assert_int_equal(WEXITSTATUS(status), 0);
+        bht_fake_state_unlock(lock);
+    }
+#endif
+}
+
+static void loading_and_saving_refuse_bad_arguments(void **state)
+{
+    struct fake_t *t = *state;
+    char path[600], err[900] = "poison", small[6];
+
+    assert_hr(E_INVALIDARG, bht_fake_state_load(NULL, "x", err, sizeof err));
+    assert_string_equal(err, "");
+    strcpy(err, "poison");
+    assert_hr(E_INVALIDARG, bht_fake_state_load(t->w, NULL, err, sizeof err));
+    assert_string_equal(err, "");
+    strcpy(err, "poison");
+    assert_hr(E_INVALIDARG, bht_fake_state_save(NULL, "x", err, sizeof err));
+    assert_string_equal(err, "");
+    strcpy(err, "poison");
+    assert_hr(E_INVALIDARG, bht_fake_state_save(t->w, NULL, err, sizeof err));
+    assert_string_equal(err, "");
+#ifndef _WIN32 /* Windows says ENOENT for a path through a file */
+    { /* a path through a file: not "no file yet", an error */
+        char bad_path[700], want[1000];
+
+        fake_t_path(t, path, sizeof path, "plain.file");
+        fake_t_write_file(path, "x", 1);
+        snprintf(bad_path, sizeof bad_path, "%s/q.state", path);
+        assert_hr(fake_fs_hr_from_errno(ENOTDIR),
+                  bht_fake_state_load(t->w, bad_path, err, sizeof err));
+        snprintf(want, sizeof want, "%s: cannot read (%s)", bad_path, strerror(ENOTDIR));
+        assert_string_equal(err, want);
+        assert_true(BHT_FAILED(bht_fake_state_load(t->w, bad_path, NULL, 0)));
+    }
+#endif
+    /* a refusal without room for its reason: cut, never overrun */
+    fake_t_path(t, path, sizeof path, "hello.state");
+    fake_t_write_file(path, "hello\n", 6);
+    assert_hr(E_INVALIDARG, bht_fake_state_load(t->w, path, NULL, 0));
+    assert_hr(E_INVALIDARG, bht_fake_state_load(t->w, path, small, sizeof small));
+    assert_int_equal(strncmp(small, path, 5), 0);
+    assert_int_equal(small[5], '\0');
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -598,6 +751,10 @@ int main(void)
         T(a_state_file_at_every_bound_loads),
         T(state_files_at_the_lower_edges_load),
         T(a_saved_queue_has_these_exact_bytes),
+        T(a_save_that_cannot_replace_the_file_says_so),
+        T(a_save_that_cannot_write_says_so),
+        T(locking_refusals_are_told),
+        T(loading_and_saving_refuse_bad_arguments),
     };
     return cmocka_run_group_tests_name("fake_state_file", tests, NULL, NULL);
 }
