@@ -6,7 +6,7 @@ target_compile_definitions(bht_fake_test_support PUBLIC
   FAKE_T_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 
 foreach(subject manager transfer tokens identity wine8 world_file state_file faults properties
-        files null_args boundaries job_ids index fs system engine paths
+        files null_args boundaries job_ids index fs system engine ops paths
         world_basics)
   bht_add_cmocka_test(NAME unit_fake_${subject}
                       SOURCES "${CMAKE_CURRENT_LIST_DIR}/fake_${subject}.c"

@@ -82,6 +82,8 @@ static void capacity_starts_at_64_and_stays_at_most_half_full(void **state)
     assert_int_equal(fake_index_put(&ix, 32, REC(0)), 1);
     assert_int_equal(ix.n, 33);
     assert_int_equal(ix.cap, 128);
+    for (int k = 0; k <= 32; k++) /* every record moved, slot 0's too */
+        expect_only(&ix, (uint64_t)k, REC(k % 16));
     fake_index_free(&ix);
 }
 
@@ -145,9 +147,14 @@ static void growth_rehashes_every_record_to_its_new_home(void **state)
     assert_int_equal(fake_index_put(&ix, 69, REC(1)), 1);
     assert_int_equal(fake_index_put(&ix, 133, REC(2)), 1); /* home 5 in both */
     assert_ptr_equal(ix.slots[7].value, REC(2));
+    /* 10 and 138 share slot 10 in both sizes: the second probes on from an even slot. */
+    assert_int_equal(fake_index_put(&ix, 10, REC(3)), 1);
+    assert_int_equal(fake_index_put(&ix, 138, REC(4)), 1);
     assert_true(fake_index_reserve(&ix, 40)); /* 43 wanted: 128 slots */
     assert_int_equal(ix.cap, 128);
-    assert_int_equal(ix.n, 3);
+    assert_int_equal(ix.n, 5);
+    assert_ptr_equal(ix.slots[10].value, REC(3));
+    assert_ptr_equal(ix.slots[11].value, REC(4));
     assert_ptr_equal(ix.slots[5].value, REC(0));
     assert_ptr_equal(ix.slots[6].value, REC(2)); /* 133 & 127 == 5: next free after 5 */
     assert_ptr_equal(ix.slots[69].value, REC(1));
@@ -191,6 +198,16 @@ static void removal_pulls_back_only_records_whose_home_allows_it(void **state)
     assert_int_equal(ix.n, 2);
     assert_null(ix.slots[12].value);
     assert_ptr_equal(ix.slots[11].value, REC(3));
+    fake_index_free(&ix);
+
+    /* A record found one slot past its home (home 10, at 11) is found and removed. */
+    fake_index_put(&ix, 10, REC(0));
+    fake_index_put(&ix, 74, REC(1));
+    fake_index_remove(&ix, 74, REC(1));
+    assert_int_equal(ix.n, 1);
+    assert_null(ix.slots[11].value);
+    expect_only(&ix, 74, NULL);
+    expect_only(&ix, 10, REC(0));
     fake_index_free(&ix);
 }
 
