@@ -6,6 +6,7 @@
 #include "fake_support.h"
 
 #include "../../fakes/fake_internal.h"
+#include "alloc_fault.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -245,14 +246,23 @@ static void every_truncation_of_a_state_file_is_refused(void **state)
     free(text);
 }
 
+/* A refusal gives this error and frees all it took (alloc_fault.h, native builds). */
 static void corrupt(struct fake_t *t, const char *text, const char *expected)
 {
     char path[600], err[900], want[1200];
+    bht_hr hr;
+    size_t left;
 
     fake_t_path(t, path, sizeof path, "bad.state");
     fake_t_write_file(path, text, strlen(text));
-    if (bht_fake_state_load(t->w, path, err, sizeof err) != E_INVALIDARG)
+    alloc_track_begin();
+    hr = bht_fake_state_load(t->w, path, err, sizeof err);
+    left = alloc_track_end();
+    if (hr != E_INVALIDARG)
         fail_msg("accepted; expected the refusal \"%s\"", expected);
+    if (left)
+        fail_msg("%lu blocks left behind (or overrun) by the refusal \"%s\"",
+                 (unsigned long)left, expected);
     snprintf(want, sizeof want, "%s: %s", path, expected);
     assert_string_equal(err, want);
 }

@@ -3,6 +3,7 @@
 #include "fake_support.h"
 
 #include "../../fakes/fake_internal.h"
+#include "alloc_fault.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -38,12 +39,20 @@ static int world_teardown(void **state)
 
 #define T(name) cmocka_unit_test_setup_teardown(name, world_setup, world_teardown)
 
+/* A refusal gives this error and frees all it took (alloc_fault.h, native builds). */
 static void refused(const char *text, const char *expected_err)
 {
-    bht_hr hr = bht_fake_world_parse(w, text, "t.world", err, sizeof err);
+    bht_hr hr;
+    size_t left;
 
+    alloc_track_begin();
+    hr = bht_fake_world_parse(w, text, "t.world", err, sizeof err);
+    left = alloc_track_end();
     if (hr != E_INVALIDARG)
         fail_msg("accepted: %s", text);
+    if (left)
+        fail_msg("%lu blocks left behind (or overrun) by refusing: %s", (unsigned long)left,
+                 text);
     if (strcmp(err, expected_err) != 0)
         fail_msg("error \"%s\", expected \"%s\"", err, expected_err);
 }
