@@ -659,6 +659,16 @@ def full_pipe():
     return r, w
 
 
+def wait_until_blocked_writing(proc):
+    """Waits until proc blocks writing to a full pipe (skips where /proc hides it)."""
+    deadline = time.monotonic() + 30
+    while "pipe_write" not in (wchan := Path(f"/proc/{proc.pid}/wchan").read_text()):
+        if wchan.strip() == "0" and time.monotonic() > deadline - 25:
+            pytest.skip("this kernel hides /proc/PID/wchan: cannot see the blocked write")
+        assert time.monotonic() < deadline and proc.poll() is None
+        time.sleep(0.01)
+
+
 @pytest.mark.parametrize("user, said, code", [
     ("alice", b"bitsht: warning: a password on the command line", 0),
     # issue 14: refused by the parser (no USER): wiped before the error is printed
@@ -676,12 +686,7 @@ def test_sample_form_password_leaves_cmdline_before_the_warning(cli, tmp_path, u
                             stdout=subprocess.DEVNULL)
     os.close(w)
     try:
-        deadline = time.monotonic() + 30
-        while "pipe_write" not in (wchan := Path(f"/proc/{proc.pid}/wchan").read_text()):
-            if wchan.strip() == "0" and time.monotonic() > deadline - 25:
-                pytest.skip("this kernel hides /proc/PID/wchan: cannot see the blocked write")
-            assert time.monotonic() < deadline and proc.poll() is None
-            time.sleep(0.01)
+        wait_until_blocked_writing(proc)
         cmdline = Path(f"/proc/{proc.pid}/cmdline").read_bytes()
         assert b"p.bin\0CORP\0" + user.encode() in cmdline  # it is the blocked bitsht
         assert PASSWORD.encode() not in cmdline
@@ -996,3 +1001,47 @@ def test_a_failed_save_after_a_job_command_is_an_error(cli, tmp_path, args, code
                            "cannot write ("), proc.stderr
     assert proc.stderr.count("could not save") == 1
     assert not state.exists()
+
+
+def test_a_password_read_before_a_refused_backend_is_gone_before_the_error(cli, tmp_path):
+    """Issue 14 (main.c): the password is read before the backend opens; when the backend
+    is refused (exit 2), the password is wiped before the error is printed, which may
+    block on a full stderr as here: meanwhile no copy of it is in the process's memory."""
+    secret = (PASSWORD + "-backend").encode()
+    r, w = full_pipe()
+    proc = subprocess.Popen([*cli.command, "transfer", "--backend", "bogus", "--user",
+                             "CORP\\alice", "--password-stdin", "https://cdn.example/public.bin",
+                             str(tmp_path / "p.bin")],
+                            env=clean_env(), stdin=subprocess.PIPE, stderr=w,
+                            stdout=subprocess.DEVNULL)
+    os.close(w)
+    try:
+        proc.stdin.write(secret + b"\n")
+        proc.stdin.close()
+        wait_until_blocked_writing(proc)
+        assert memory_holds(proc.pid, b"CORP\\alice")  # the scan sees its memory
+        assert not memory_holds(proc.pid, secret)
+    finally:
+        drained = b""
+        while chunk := os.read(r, 65536):
+            drained += chunk
+        proc.wait(timeout=30)
+        os.close(r)
+    assert drained.endswith(b"bitsht: error: unknown backend 'bogus' (fake or com)\n")
+    assert proc.returncode == 2
+    assert not (tmp_path / "p.bin").exists()
+
+
+def test_a_usage_error_names_the_problem_then_the_usage(cli):
+    """Issue 14 (main.c): the error, then the one-line usage; stdout stays empty (or holds
+    only the JSON error with --json)."""
+    usage = "usage: bitsht transfer [options] REMOTE LOCAL ... (see bitsht --help)\n"
+    proc = cli.run("frobnicate")
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert proc.stderr == ("bitsht: error: unknown command 'frobnicate' (see bitsht --help)\n"
+                           + usage)
+    proc = cli.run("list", "--json", "--bogus")
+    assert proc.returncode == 2
+    assert json.loads(proc.stdout)["detail"] == "list: unexpected argument '--bogus'"
+    assert proc.stderr == "bitsht: error: list: unexpected argument '--bogus'\n" + usage
