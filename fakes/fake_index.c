@@ -89,6 +89,7 @@ void *fake_index_next(const struct fake_index *ix, uint64_t hash, size_t *cursor
 void fake_index_remove(struct fake_index *ix, uint64_t hash, const void *value)
 {
     size_t mask = ix->cap - 1, i, j, home;
+    int wrapped;
 
     if (!ix->cap)
         return;
@@ -106,7 +107,9 @@ void fake_index_remove(struct fake_index *ix, uint64_t hash, const void *value)
                 return;
             }
             home = (size_t)ix->slots[j].hash & mask;
-            if (i <= j ? (home <= i || home > j) : (home <= i && home > j))
+            /* j has moved on from i, so the two are never equal here */
+            wrapped = j < i;
+            if (wrapped ? (home <= i && home > j) : (home <= i || home > j))
                 break;
         }
         ix->slots[i] = ix->slots[j];
