@@ -235,7 +235,7 @@ static void check_job_limits(struct doctor *d)
     struct bht_bits_policy policy = {BHT_POLICY_UNKNOWN, BHT_POLICY_UNKNOWN};
     struct bht_check *c = next_check(d);
     unsigned machine = 0;
-    long machine_jobs = -1;
+    long machine_jobs = -1, caller_jobs, our_jobs;
 
     if (!d->bits_ok) {
         bits_unreachable(d, c, BHT_CHECK_JOB_LIMITS);
@@ -247,7 +247,10 @@ static void check_job_limits(struct doctor *d)
         if (BHT_SUCCEEDED(sys->machine_jobs(d->be->system_ctx, &machine)))
             machine_jobs = (long)machine;
     }
-    bht_verdict_job_limits(&policy, d->admin, count_jobs(d, ""), count_jobs(d, BHT_NAME_PREFIX),
+    caller_jobs = count_jobs(d, "");
+    our_jobs = count_jobs(d, BHT_NAME_PREFIX);
+    /* either count failing leaves the caller's jobs uncounted (not "-1 of bitsht's") */
+    bht_verdict_job_limits(&policy, d->admin, our_jobs < 0 ? -1 : caller_jobs, our_jobs,
                            machine_jobs, c);
 }
 

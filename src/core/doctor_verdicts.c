@@ -255,7 +255,8 @@ void bht_verdict_job_limits(const struct bht_bits_policy *policy, enum bht_trist
                       LIMITS_ARGS);
         return;
     }
-    if (caller_jobs * 4 >= user_max * 3 || (machine_jobs >= 0 && machine_jobs * 4 >= machine_max * 3)) {
+    /* machine_jobs -1 (not visible) is never three quarters of a limit: both are >= 0 */
+    if (caller_jobs * 4 >= user_max * 3 || machine_jobs * 4 >= machine_max * 3) {
         bht_check_set(out, id, BHT_CHECK_WARN, S_OK,
                       caller_jobs * 4 >= user_max * 3 ? fix_user : fix_machine,
                       LIMITS_FMT ": three quarters or more of a limit is used", LIMITS_ARGS);

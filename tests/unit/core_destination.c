@@ -4,6 +4,7 @@
  * The request tests (core_request.c) show the same rule refusing duplicate pairs. POSIX
  * only (tests/unit/core.cmake): on Windows _fullpath folds a missing parent by itself. */
 #define _XOPEN_SOURCE 700 /* realpath, mkdtemp, symlink */
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -51,6 +52,29 @@ static int dirs_teardown(void **state)
     rmdir(d->made);
     free(d);
     return 0;
+}
+
+/* lstat's answer, and its errno: 0 when something is there (whatever errno held before),
+ * ENOENT when nothing is, anything else when it cannot tell (issue 13 item 1). */
+static void status_and_errno_of_a_destination(void **state)
+{
+    const struct dirs *d = *state;
+    char path[256];
+    int err = 99;
+
+    snprintf(path, sizeof path, "%s/a", d->made);
+    errno = EIO;
+    assert_int_equal(bht_dest_status(path, &err), BHT_DEST_EXISTS);
+    assert_int_equal(err, 0);
+    snprintf(path, sizeof path, "%s/lnk", d->made); /* the link itself, not its target */
+    assert_int_equal(bht_dest_status(path, &err), BHT_DEST_EXISTS);
+    assert_int_equal(err, 0);
+    snprintf(path, sizeof path, "%s/gone", d->made);
+    assert_int_equal(bht_dest_status(path, &err), BHT_DEST_ABSENT);
+    assert_int_equal(err, ENOENT);
+    snprintf(path, sizeof path, "/dev/null/x");
+    assert_int_equal(bht_dest_status(path, &err), BHT_DEST_UNKNOWN);
+    assert_int_equal(err, ENOTDIR);
 }
 
 /* normalise(made + tail) must be want (made's real path is "$R"). */
@@ -188,6 +212,7 @@ int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, dirs_setup, dirs_teardown)
     const struct CMUnitTest tests[] = {
+        T(status_and_errno_of_a_destination),
         T(an_existing_parent_is_resolved),
         T(a_missing_parent_is_folded_lexically),
         cmocka_unit_test(the_root_and_its_children),

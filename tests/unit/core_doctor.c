@@ -641,6 +641,20 @@ static void job_counts_are_of_live_jobs_and_ours_by_name_c05(void **state)
         f->be.bits->release(f->be.bits_ctx, jobs[i]);
 }
 
+/* C05: either count failing (all jobs, or bitsht's) leaves the count unknown. */
+static void a_failed_job_count_is_unknown_c05(void **state)
+{
+    struct core_fixture *f = *state;
+
+    for (unsigned nth = 1; nth <= 2; nth++) {
+        spy_on(f, NULL);
+        bht_fake_fail(f->t->w, BHT_OP_ENUM_JOBS, nth, E_ACCESSDENIED, BHT_FAULT_ONCE);
+        assert_exact(doctor(f, NULL, NULL, 0, 0), BHT_CHECK_JOB_LIMITS, BHT_CHECK_UNKNOWN, S_OK,
+                     "check by hand: bitsadmin /list", "the caller's jobs could not be counted");
+        assert_int_equal(spy.frees, 1); /* only the list that was given is freed */
+    }
+}
+
 static void failed_system_answers_leave_their_checks_unknown(void **state)
 {
     struct core_fixture *f = *state;
@@ -1055,6 +1069,7 @@ int main(void)
         T(backend_without_system_ops_says_unknown),
         T(every_check_runs_once_in_order_with_its_exact_verdict),
         T(job_counts_are_of_live_jobs_and_ours_by_name_c05),
+        T(a_failed_job_count_is_unknown_c05),
         T(failed_system_answers_leave_their_checks_unknown),
         T(each_reason_bits_is_unreachable_is_enough),
         T(a_refused_probe_names_the_limit_or_the_service),

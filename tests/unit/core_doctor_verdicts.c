@@ -177,6 +177,10 @@ static void session_verdicts_c109(void **state)
                  "if jobs stay QUEUED, " SESSION_FIX,
                  "this user runs in a logon of another type: jobs move only while this user is "
                  "also logged on interactively (C109)");
+    session(S_OK, BHT_SESSION_INTERACTIVE, BHT_TRI_NO, "x", &c); /* a one-letter name */
+    assert_check_is(&c, BHT_CHECK_SESSION, BHT_CHECK_PASS, S_OK, "nothing to do",
+                    "x runs in an interactive logon: BITS moves its jobs while it stays "
+                    "logged on (C109)");
     session(S_OK, BHT_SESSION_UNKNOWN, BHT_TRI_NO, "CORP\\alice", &c);
     assert_check_is(&c, BHT_CHECK_SESSION, BHT_CHECK_UNKNOWN, S_OK, SESSION_HAND_FIX,
                  "the platform does not tell CORP\\alice's logon session type, so whether BITS "
@@ -430,6 +434,9 @@ static void proxy_verdicts_c114(void **state)
     assert_check_is(&c, BHT_CHECK_PROXY, BHT_CHECK_WARN, S_OK, PROXY_AUTH_FIX,
                  "proxy auto-configuration is on (http://wpad/wpad.dat): jobs may go through "
                  "a proxy");
+    proxy(S_OK, BHT_PROXY_AUTO, "x", BHT_PROXY_DIRECT, &c); /* a one-character PAC name */
+    assert_check_is(&c, BHT_CHECK_PROXY, BHT_CHECK_WARN, S_OK, PROXY_AUTH_FIX,
+                    "proxy auto-configuration is on (x): jobs may go through a proxy");
     proxy(S_OK, BHT_PROXY_AUTO, "", BHT_PROXY_DIRECT, &c);
     assert_check_is(&c, BHT_CHECK_PROXY, BHT_CHECK_WARN, S_OK, PROXY_AUTH_FIX,
                  "proxy auto-configuration is on (WPAD auto-detection): jobs may go through a "
@@ -468,6 +475,9 @@ static void names_and_exit_code(void **state)
     assert_int_equal(bht_doctor_exit_code(&rep), 1);
     rep.count = 2; /* a fail past count is not read */
     assert_int_equal(bht_doctor_exit_code(&rep), 0);
+    rep.count = 1; /* the first one counts too */
+    rep.checks[0].status = BHT_CHECK_FAIL;
+    assert_int_equal(bht_doctor_exit_code(&rep), 1);
 }
 
 int main(void)

@@ -274,6 +274,174 @@ static void transient_limit_exactly_at_the_maximum(void **state)
     assert_string_equal(f->rep.detail, "gave up after 1 transient errors (--max-transient 0)");
 }
 
+/* ---------------------------------------------------------------------------------------
+ * Issue 14: what the flow does at the edges a plain run never reaches, with exact values. */
+
+/* The call-log entry of op's first call, or NULL ("set_priority {id} 0 -> S_OK"). */
+static const char *logged(const struct core_fixture *f, enum bht_fake_op op)
+{
+    const char *name = bht_fake_op_name(op);
+
+    for (size_t i = 0; i < bht_fake_log_size(f->t->w); i++) {
+        const char *e = bht_fake_log_entry(f->t->w, i);
+        if (strncmp(e, name, strlen(name)) == 0 && e[strlen(name)] == ' ')
+            return e;
+    }
+    return NULL;
+}
+
+/* Priority 0 (foreground) is a priority like the others; -1 leaves BITS's default. */
+static void foreground_priority_is_set_and_the_default_is_left_alone(void **state)
+{
+    struct core_fixture *f = *state;
+    char want[128];
+
+    core_fixture_request(f, 0, public_file, 1, 0);
+    f->req.priority = BHT_PRIORITY_FOREGROUND;
+    assert_hr(S_OK, bht_run_transfer(&f->be, &f->req, &f->rep));
+    snprintf(want, sizeof want, "set_priority %s 0 -> S_OK", f->rep.job_id);
+    assert_non_null(logged(f, BHT_OP_SET_PRIORITY));
+    assert_string_equal(logged(f, BHT_OP_SET_PRIORITY), want);
+    core_fixture_world(f, NULL);
+    core_fixture_request(f, 0, public_file, 1, 0);
+    f->req.priority = -1;
+    assert_hr(S_OK, bht_run_transfer(&f->be, &f->req, &f->rep));
+    assert_int_equal(bht_fake_calls(f->t->w, BHT_OP_SET_PRIORITY), 0);
+}
+
+/* A refusal of the second file names it (1-based) with both its names. */
+static void the_second_file_is_named_in_its_refusal(void **state)
+{
+    struct core_fixture *f = *state;
+    static const char *const two[] = {PUBLIC_URL, "https://cdn.example/big.iso"};
+    char want[1500];
+
+    core_fixture_request(f, 0, two, 2, 0);
+    fail_once(f, BHT_OP_ADD_FILE, 2, E_ACCESSDENIED);
+    assert_hr(E_ACCESSDENIED, bht_run_transfer(&f->be, &f->req, &f->rep));
+    assert_int_equal(f->rep.failed_step, BHT_STEP_ADD_FILE);
+    snprintf(want, sizeof want, "BITS refused file 2 (https://cdn.example/big.iso -> %s)",
+             f->local[1]);
+    assert_string_equal(f->rep.detail, want);
+    core_fixture_assert_clean(f);
+}
+
+/* Issue 13 item 2: the second destination appearing is named as file 2. */
+static int create_second_destination(void *user)
+{
+    struct core_fixture *f = user;
+    FILE *fp;
+
+    if (bht_fake_calls(f->t->w, BHT_OP_RESUME) == 0 || fake_t_file_size(f->local[1]) >= 0)
+        return 0;
+    fp = fopen(f->local[1], "wb");
+    assert_non_null(fp);
+    fputs("mine\n", fp);
+    fclose(fp);
+    return 0;
+}
+
+static void a_second_destination_that_appears_is_named(void **state)
+{
+    struct core_fixture *f = *state;
+    static const char *const two[] = {PUBLIC_URL, "https://cdn.example/second"};
+    char want[1500];
+
+    core_fixture_world(f, "resource https://cdn.example/second size=100\n");
+    core_fixture_request(f, 0, two, 2, 0);
+    f->req.interrupted = create_second_destination;
+    f->req.event_user = f;
+    assert_hr(BHT_E_FILE_EXISTS, bht_run_transfer(&f->be, &f->req, &f->rep));
+    assert_int_equal(f->rep.failed_step, BHT_STEP_COMPLETE);
+    snprintf(want, sizeof want,
+             "file 2: '%s' appeared during the transfer; it was kept, the job was cancelled "
+             "and the downloaded data discarded (use --overwrite to replace it)",
+             f->local[1]);
+    assert_string_equal(f->rep.detail, want);
+    assert_int_equal(fake_t_file_size(f->local[1]), 5); /* still the user's */
+    assert_int_equal(fake_t_file_size(f->local[0]), -1);
+    remove(f->local[1]);
+    core_fixture_assert_clean(f);
+}
+
+/* The run's return value is the report's HRESULT on each early exit too. */
+static int always(void *user)
+{
+    (void)user;
+    return 1;
+}
+
+static void early_exits_return_the_reports_hresult(void **state)
+{
+    struct core_fixture *f = *state;
+
+    core_fixture_request(f, BHT_TOKEN_LOCAL_FILE, public_file, 1, 0);
+    f->req.interrupted = always;
+    assert_hr(BHT_E_CANCELLED, bht_run_transfer(&f->be, &f->req, &f->rep));
+    assert_hr(BHT_E_CANCELLED, f->rep.hr);
+    core_fixture_request(f, BHT_TOKEN_LOCAL_FILE, public_file, 1, 0);
+    fail_once(f, BHT_OP_CREATE_JOB, 1, E_ACCESSDENIED);
+    assert_hr(E_ACCESSDENIED, bht_run_transfer(&f->be, &f->req, &f->rep));
+    assert_string_equal(f->rep.detail, "BITS could not create the job");
+    assert_int_equal(f->rep.job_created, 0);
+    core_fixture_assert_clean(f);
+}
+
+/* A job id BITS cannot give is reported empty, and the run goes on. */
+static void an_unknown_job_id_is_empty(void **state)
+{
+    struct core_fixture *f = *state;
+
+    core_fixture_request(f, 0, public_file, 1, 0);
+    fail_once(f, BHT_OP_GET_ID, 1, E_FAIL);
+    assert_hr(S_OK, bht_run_transfer(&f->be, &f->req, &f->rep));
+    assert_int_equal(f->rep.job_created, 1);
+    assert_string_equal(f->rep.job_id, "");
+    assert_int_equal(f->rep.outcome, BHT_OUTCOME_SUCCESS);
+}
+
+/* ERROR without error details (Wine, C59) and too many transient errors without details:
+ * E_FAIL stands for the code BITS did not give. */
+static void job_errors_without_details_are_e_fail(void **state)
+{
+    struct core_fixture *f = *state;
+    static const char *const gone[] = {"https://cdn.example/gone"};
+    static const char *const big[] = {"https://cdn.example/big.iso"};
+
+    core_fixture_request(f, 0, gone, 1, 0);
+    bht_fake_fail(f->t->w, BHT_OP_GET_ERROR, 1, E_FAIL, BHT_FAULT_PERSISTENT);
+    assert_hr(E_FAIL, bht_run_transfer(&f->be, &f->req, &f->rep));
+    assert_int_equal(f->rep.failed_step, BHT_STEP_TRANSFER);
+    assert_int_equal(f->rep.has_bits_error, 0);
+    assert_string_equal(f->rep.detail, "BITS put the job in ERROR and gave no error details "
+                                       "(Wine gives them only for HTTP status errors)");
+    core_fixture_world(f, NULL);
+    core_fixture_request(f, 0, big, 1, 0);
+    f->req.max_transient = 0;
+    bht_fake_fail(f->t->w, BHT_OP_GET_ERROR, 1, E_FAIL, BHT_FAULT_PERSISTENT);
+    assert_hr(E_FAIL, bht_run_transfer(&f->be, &f->req, &f->rep));
+    assert_int_equal(f->rep.failed_step, BHT_STEP_TRANSFER);
+    assert_string_equal(f->rep.detail, "gave up after 1 transient errors (--max-transient 0)");
+    core_fixture_assert_clean(f);
+}
+
+/* C100: a token recovery whose new impersonation fails stops there, as TOKEN_FAILED. */
+static void a_recovery_that_cannot_impersonate_stops(void **state)
+{
+    struct core_fixture *f = *state;
+    static const char *const flaky[] = {"https://cdn.example/flaky"};
+
+    core_fixture_request(f, BHT_TOKEN_LOCAL_FILE, flaky, 1, 0);
+    fail_once(f, BHT_OP_IMPERSONATE, 2, E_ACCESSDENIED);
+    assert_hr(E_ACCESSDENIED, bht_run_transfer(&f->be, &f->req, &f->rep));
+    assert_int_equal(f->rep.token_recoveries, 1);
+    assert_int_equal(f->rep.outcome, BHT_OUTCOME_TOKEN_FAILED);
+    assert_int_equal(f->rep.failed_step, BHT_STEP_IMPERSONATE);
+    assert_string_equal(f->rep.detail, "could not impersonate the helper user");
+    assert_int_equal(bht_fake_calls(f->t->w, BHT_OP_RESUME), 1); /* no second Resume */
+    core_fixture_assert_clean(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -289,6 +457,20 @@ int main(void)
                                         core_fixture_setup, core_fixture_teardown),
         cmocka_unit_test_setup_teardown(two_faults_report_the_cause, core_fixture_setup,
                                         core_fixture_teardown),
+        cmocka_unit_test_setup_teardown(foreground_priority_is_set_and_the_default_is_left_alone,
+                                        core_fixture_setup, core_fixture_teardown),
+        cmocka_unit_test_setup_teardown(the_second_file_is_named_in_its_refusal,
+                                        core_fixture_setup, core_fixture_teardown),
+        cmocka_unit_test_setup_teardown(a_second_destination_that_appears_is_named,
+                                        core_fixture_setup, core_fixture_teardown),
+        cmocka_unit_test_setup_teardown(early_exits_return_the_reports_hresult,
+                                        core_fixture_setup, core_fixture_teardown),
+        cmocka_unit_test_setup_teardown(an_unknown_job_id_is_empty, core_fixture_setup,
+                                        core_fixture_teardown),
+        cmocka_unit_test_setup_teardown(job_errors_without_details_are_e_fail,
+                                        core_fixture_setup, core_fixture_teardown),
+        cmocka_unit_test_setup_teardown(a_recovery_that_cannot_impersonate_stops,
+                                        core_fixture_setup, core_fixture_teardown),
         cmocka_unit_test_setup_teardown(transient_limit_exactly_at_the_maximum,
                                         core_fixture_setup, core_fixture_teardown),
     };
