@@ -42,14 +42,16 @@ wine_ctest_jobs=${BHT_WINE_CTEST_JOBS:-4}
 # A runner's command runs with its output in results/logs/<runner>.log and exits non-zero
 # on failure. It may write one line for the summary into "$detail_file".
 
-# ctest_preset PRESET: the preset's test preset (its build is done by build:PRESET).
+# ctest_preset PRESET [AS]: the preset's test preset (its build is done by build:PRESET);
+# AS is the name its results go under when not PRESET's (the test preset says where its
+# JUnit goes, the configure preset where cmocka's XML goes).
 ctest_preset() {
-    local preset=$1 jobs=$CTEST_PARALLEL_LEVEL rc
+    local preset=${2:-$1} jobs=$CTEST_PARALLEL_LEVEL rc test_preset=$1
     # cmocka refuses to overwrite an XML file (it then prints to stderr): start empty.
     rm -rf "${results:?}/$preset"
     mkdir -p "$results/$preset/cmocka"
     [[ $preset == mingw* ]] && jobs=$wine_ctest_jobs
-    CMOCKA_MESSAGE_OUTPUT=xml ctest --preset "$preset" -j "$jobs"
+    CMOCKA_MESSAGE_OUTPUT=xml ctest --preset "$test_preset" -j "$jobs"
     rc=$?
     if [ -f "$results/$preset/ctest.xml" ]; then
         local d
@@ -76,15 +78,16 @@ ctest_if_wine32() {
     echo "compiled and linked; not run: no 32-bit Wine (wine32:i386, ci/bootstrap.sh)" >"$detail_file"
 }
 
-# pytest_build BUILD: the e2e tests against build/BUILD.
+# pytest_build BUILD [BUILD_TREE]: the e2e tests against build/BUILD (or BUILD_TREE).
 pytest_build() {
-    local build=$1 xml="$results/pytest-$1.xml" rc workers=() n=${BHT_PYTEST_WORKERS:-}
+    local build=$1 xml="$results/pytest-$1.xml" rc workers=() n=${BHT_PYTEST_WORKERS:-} tree=()
+    [ -z "${2:-}" ] || tree=(--build-dir "$2")
     # Under Wine the tests wait more than they compute: more workers than cores.
     [ -n "$n" ] || { [ "$build" = linux ] && n=2 || n=4; }
     if [ "$n" != 0 ] && "$python" -c 'import xdist' 2>/dev/null; then
         workers=(-n "$n" --dist loadgroup)
     fi
-    "$python" -m pytest tests/e2e --build "$build" --junitxml "$xml" \
+    "$python" -m pytest tests/e2e --build "$build" "${tree[@]}" --junitxml "$xml" \
         -p no:cacheprovider -q -rfEs "${workers[@]}"
     rc=$?
     # 5 = no tests collected: a failure as soon as tests/e2e holds test files.
@@ -108,6 +111,18 @@ consumer_trees() {
         prefix=$(ci/release-build.sh "$t") && bash tests/consumer/run.sh "$t" "$prefix" || return 1
     done
     echo "find_package + pkg-config builds ran on linux and mingw64 (Wine)" >"$detail_file"
+}
+
+# coverage_report: the native suite runs once per run. The linux and pytest-linux runners
+# run it on the instrumented build (build/linux-coverage: the linux preset's sources and
+# flags plus --coverage), and this reports over the counters they left; selected without
+# them, ci/coverage runs the suite itself.
+coverage_report() {
+    if is_selected linux && is_selected pytest-linux; then
+        tool "$python" ci/coverage --no-build --no-run
+    else
+        tool "$python" ci/coverage --no-build
+    fi
 }
 
 # tool CMD...: a command whose last line of output is its summary.
@@ -142,17 +157,19 @@ runner() {
 runner pytest-mingw64     wine:template,build:mingw64  pytest_build mingw64
 runner mingw64            wine:template,build:mingw64  ctest_preset mingw64
 runner mingw32            wine:template,build:mingw32  ctest_if_wine32 mingw32
-runner linux              build:linux                  ctest_preset linux
-runner pytest-linux       wine:template,build:linux    pytest_build linux
+runner linux              build:linux-coverage         ctest_preset linux-coverage linux
+runner pytest-linux       wine:template,build:linux-coverage  pytest_build linux build/linux-coverage
 runner --optional linux-asan build:linux-asan          ctest_preset linux-asan
 runner consumer           wine:template                consumer_trees
-runner coverage           -                            tool "$python" ci/coverage
+runner coverage           build:linux-coverage,linux,pytest-linux  coverage_report
 runner lint-workflows     -                            tool bash ci/lint-workflows
 runner conformance-report all                          tool "$python" ci/conformance-report --results "$results"
 
 # prepare NEED: the command of a preparation, and its log's name.
 prepare() {
     case $1 in
+        # coverage counters start from zero in every run
+        build:linux-coverage) echo build-linux-coverage "cmake --preset linux-coverage && cmake --build --preset linux-coverage && find build/linux-coverage -name '*.gcda' -delete" ;;
         build:*) echo "build-${1#build:}" "cmake --preset ${1#build:} && cmake --build --preset ${1#build:}" ;;
         wine:template) echo wine-template "ci/wine-run --template" ;;
         *) return 1 ;;
@@ -257,6 +274,7 @@ index_of() {
     done
     return 1
 }
+is_selected() { [[ " ${selected[*]} " == *" $1 "* ]]; }
 selected=()
 if [ -n "${BHT_TEST_RUNNERS:-}" ]; then
     for name in $BHT_TEST_RUNNERS; do
