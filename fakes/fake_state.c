@@ -324,9 +324,7 @@ static int split_fields(char *line, char **f, int max)
     int n = 0;
     char *s = line;
 
-    if (!*s)
-        return 0;
-    for (;;) {
+    for (;;) { /* an empty line is one empty field: no record has that count */
         if (n == max)
             return -1;
         f[n++] = s;
@@ -560,7 +558,7 @@ static bht_hr parse_state(struct reader *r, char *text, struct loaded *ld)
         ld->v[ld->n++] = cur;
         fake_index_put(&ld->by_serial, fake_serial_hash(cur->serial), cur); /* reserved */
     }
-    if (r->line < 3 || !ended) {
+    if (!ended) { /* "end" is read on line 4 at the earliest */
         r->line++;
         return bad(r, "truncated (no 'end' line)");
     }
@@ -627,8 +625,7 @@ bht_hr fake_state_parse_text(struct bht_fake_world *w, char *text, size_t n, con
             fake_job_free(ld.v[i]);
         free(ld.v);
     }
-    fake_index_free(&ld.by_serial);
-    fake_index_free(&index);
+    fake_index_free(&ld.by_serial); /* index: moved into the world, or never grown */
     return hr;
 }
 

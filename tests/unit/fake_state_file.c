@@ -387,6 +387,10 @@ static void corrupt_job_fields_are_refused_one_by_one(void **state)
         {"3 =CORP\\bob 2 3 0 0 - - 0 - - 0 1 0 0 0x00000000 -1 0 =%G0", "bad display name"},
         {"3 =CORP\\bob 2 3 0 0 - - 0 - - 0 1 0 0 0x00000000 -1 0 =%0g", "bad display name"},
         {"3 =CORP\\bob 2 3 0 0 - - 0 - - 0 1 0 0 0x00000000 -1 0 =%00", "bad display name"},
+        {"3 =CORP\\bob 2 3 0 0 - - 0 - - 0 1 0 0 0x00000000 -1 0 =%1G", "bad display name"},
+        {"3 =CORP\\bob 2 3 0 0 - - 0 - - 0 1 0 0 0x00000000 -1 0 =%G1", "bad display name"},
+        {"3 =CORP\\bob 2 3 0 0 - - 0 18446744073709551615 - 0 1 0 0 0x00000000 -1 0 =n",
+         "bad times"},
         {"3 =CORP\\bob 2 3 0 0 - - 0 - - 0 1 0 0 0x00000000 -1 0 =n x x x x",
          "expected a job record or 'end'"},
     };
@@ -413,6 +417,10 @@ static void corrupt_file_records_are_refused_one_by_one(void **state)
         {"file 0 2 0 10 0 =https://x.example/a =" LOCAL_A " -", "bad file flags"},
         {"file 0 0 2 10 0 =https://x.example/a =" LOCAL_A " -", "bad file flags"},
         {"file 0 0 0 x 0 =https://x.example/a =" LOCAL_A " -", "bad byte counts"},
+        {"file 0 0 0 18446744073709551615 0 =https://x.example/a =" LOCAL_A " -",
+         "bad byte counts"},
+        {"file 0 0 0 10 18446744073709551615 =https://x.example/a =" LOCAL_A " -",
+         "bad byte counts"},
         {"file 0 0 0 10 x =https://x.example/a =" LOCAL_A " -", "bad byte counts"},
         {"file 0 0 0 - 1 =https://x.example/a =" LOCAL_A " -", "inconsistent byte counts"},
         {"file 1 0 0 - 0 =https://x.example/a =" LOCAL_A " -", "inconsistent byte counts"},
@@ -472,9 +480,10 @@ static void a_state_file_at_every_bound_loads(void **state)
     static const char text[] =
         "bitsht-fake-state 1\nclock 9223372036854775807\nnext-serial 4294967295\n"
         "job {FFFFFFFE-FA4E-4B17-9B17-0000B175B175} 5 =CORP\\bob 3 63 1023 3 =CORP\\alice "
-        "=CORP\\carol 9223372036854775807 9223372036854775807 9223372036854775807 0 1 1 7 "
-        "0xFFFFFFFF 1 2 =a%2fb%7e%7E%25\n"
-        "file 1 1 1 10 10 =https://x.example/a =" LOCAL_A " -\n"
+        "=CORP\\carol 9223372036854775807 18446744073709551614 9223372036854775807 0 1 1 7 "
+        "0xFFFFFFFF 1 2 =a%2fb%7e%7E%25%09\n"
+        "file 1 1 1 18446744073709551614 18446744073709551614 =https://x.example/a =" LOCAL_A
+        " -\n"
         "file 0 0 0 - 0 =https://x.example/b =" LOCAL_B " -\n"
         "end 1\n";
     const struct fake_job *j;
@@ -501,7 +510,7 @@ static void a_state_file_at_every_bound_loads(void **state)
     assert_string_equal(j->helper.local->name, "alice");
     assert_string_equal(j->helper.network->name, "carol");
     assert_int_equal(j->created_ms, 9223372036854775807ull);
-    assert_int_equal(j->next_ms, 9223372036854775807ull);
+    assert_int_equal(j->next_ms, 18446744073709551614ull);
     assert_int_equal(j->no_progress_since_ms, 9223372036854775807ull);
     assert_int_equal(j->current, 0);
     assert_int_equal(j->new_files, 1);
@@ -509,13 +518,13 @@ static void a_state_file_at_every_bound_loads(void **state)
     assert_int_equal(j->error.context, BHT_ERRCTX_REMOTE_APPLICATION);
     assert_int_equal((uint32_t)j->error.code, 0xFFFFFFFFu);
     assert_int_equal(j->error.file, 1);
-    assert_string_equal(j->display_name, "a/b~~%");
+    assert_string_equal(j->display_name, "a/b~~%\t");
     assert_int_equal(j->n_files, 2);
     assert_int_equal(j->files[0].done, 1);
     assert_int_equal(j->files[0].renamed, 1);
     assert_int_equal(j->files[0].opened, 1);
-    assert_int_equal(j->files[0].bytes_total, 10);
-    assert_int_equal(j->files[0].bytes_done, 10);
+    assert_int_equal(j->files[0].bytes_total, 18446744073709551614ull);
+    assert_int_equal(j->files[0].bytes_done, 18446744073709551614ull);
     assert_string_equal(j->files[0].remote, "https://x.example/a");
     assert_string_equal(j->files[0].local, LOCAL_A);
     assert_null(j->files[0].temp);
@@ -691,16 +700,28 @@ static void locking_refusals_are_told(void **state)
         assert_hr(S_OK, bht_fake_state_lock(path, 0, &lock, err, sizeof err));
         child = fork();
         assert_true(child >= 0);
-        if (child == 0) { /* another process: the lock is busy */
+        if (child == 0) { /* another process: the lock is busy; nothing stays open */
             struct bht_fake_state_lock *other = NULL;
+            int fds = fake_t_open_fds();
             strcpy(err, "poison");
             hr = bht_fake_state_lock(path, 0, &other, err, sizeof err);
-            _exit(hr == S_FALSE && other == NULL && err[0] == '\0' ? 0 : 1);
+            _exit(hr == S_FALSE && other == NULL && err[0] == '\0' && fake_t_open_fds() == fds
+                      ? 0
+                      : 1);
         }
         assert_int_equal(waitpid(child, &status, 0), child);
         assert_true(WIFEXITED(status));
         assert_int_equal(WEXITSTATUS(status), 0);
         bht_fake_state_unlock(lock);
+        child = fork(); /* unlocked: now the other process gets it */
+        assert_true(child >= 0);
+        if (child == 0) {
+            struct bht_fake_state_lock *other = NULL;
+            _exit(bht_fake_state_lock(path, 0, &other, NULL, 0) == S_OK ? 0 : 1);
+        }
+        assert_int_equal(waitpid(child, &status, 0), child);
+        assert_true(WIFEXITED(status));
+        assert_int_equal(WEXITSTATUS(status), 0);
     }
 #endif
 }
@@ -744,6 +765,95 @@ static void loading_and_saving_refuse_bad_arguments(void **state)
     assert_int_equal(small[5], '\0');
 }
 
+/* Loading replaces the queue and its accounting: counts per state and per owner (C05)
+ * are those of the loaded jobs only. */
+static void a_load_replaces_the_accounting(void **state)
+{
+    static const char text[] = HDR JOB("3", "=CORP\\bob", "0 1 0 0 0x00000000 -1 0 =n") "end 1\n";
+    struct fake_t *t = *state;
+    struct bht_job *jobs[2];
+    char path[600];
+    int i;
+
+    fake_t_world(t, "option max-jobs-per-user=2\n");
+    for (i = 0; i < 2; i++) {
+        jobs[i] = fake_t_new_job(t);
+        t->b->release(t->w, jobs[i]);
+    }
+    fake_t_path(t, path, sizeof path, "one.state");
+    fake_t_write_file(path, text, strlen(text));
+    assert_hr(S_OK, bht_fake_state_load(t->w, path, NULL, 0));
+    assert_int_equal(bht_fake_jobs_in_state(t->w, BHT_JOB_SUSPENDED), 1);
+    assert_int_equal(bht_fake_job_count(t->w), 1); /* the loaded one, not the two before */
+    jobs[0] = fake_t_new_job(t); /* bob's second job: within the limit of 2 */
+    assert_hr(BG_E_TOO_MANY_JOBS_PER_USER, t->b->create_job(t->w, "third", &jobs[1]));
+    t->b->release(t->w, jobs[0]);
+}
+
+/* What a crashed save left at PATH.tmp is replaced, never appended to or refused. */
+static void a_stale_temporary_is_replaced(void **state)
+{
+    struct fake_t *t = *state;
+    char path[600], tmp[620], *text;
+    size_t n;
+
+    fake_t_path(t, path, sizeof path, "q.state");
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    fake_t_write_file(tmp, "junk from a crash\n", 18);
+    save(t, path);
+    assert_int_equal(fake_t_file_size(tmp), -1);
+    text = fake_t_read_file(path, &n);
+    assert_string_equal(text, "bitsht-fake-state 1\nclock 0\nnext-serial 1\nend 0\n");
+    free(text);
+}
+
+/* Final jobs left in the queue (Wine keeps them until released) are never saved (C09). */
+static void final_jobs_are_not_saved(void **state)
+{
+    struct fake_t *t = *state;
+    struct bht_job *job;
+    char path[600], *text;
+    size_t n;
+
+    fake_t_world(t, "option profile=wine8\n");
+    job = fake_t_new_job(t);
+    assert_hr(S_OK, t->b->cancel(t->w, job));
+    assert_non_null(t->w->q_head); /* still queued while the handle is open */
+    fake_t_path(t, path, sizeof path, "q.state");
+    save(t, path);
+    text = fake_t_read_file(path, &n);
+    assert_string_equal(text, "bitsht-fake-state 1\nclock 0\nnext-serial 2\nend 0\n");
+    free(text);
+    t->b->release(t->w, job);
+}
+
+/* Loading, saving and locking close every file they open, refused or not. */
+static void files_are_closed_after_use(void **state)
+{
+    struct fake_t *t = *state;
+    struct bht_fake_state_lock *lock = NULL;
+    char path[600], bad_path[600], world[600];
+    int before = fake_t_open_fds();
+
+    if (before < 0)
+        skip();
+    fake_t_path(t, path, sizeof path, "q.state");
+    fake_t_path(t, bad_path, sizeof bad_path, "bad.state");
+    fake_t_path(t, world, sizeof world, "t.world");
+    fake_t_write_file(bad_path, "hello\n", 6);
+    fake_t_write_file(world, "user X\\y password=p\n", 20);
+    save(t, path);
+    assert_hr(S_OK, bht_fake_state_load(t->w, path, NULL, 0));
+    assert_hr(E_INVALIDARG, bht_fake_state_load(t->w, bad_path, NULL, 0));
+    assert_hr(S_OK, bht_fake_world_load(t->w, world, NULL, 0));
+    assert_hr(E_INVALIDARG, bht_fake_world_load(t->w, bad_path, NULL, 0));
+    assert_int_equal(fake_t_open_fds(), before);
+    assert_hr(S_OK, bht_fake_state_lock(path, 0, &lock, NULL, 0));
+    assert_int_equal(fake_t_open_fds(), before + 1);
+    bht_fake_state_unlock(lock);
+    assert_int_equal(fake_t_open_fds(), before);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -765,6 +875,10 @@ int main(void)
         T(a_save_that_cannot_write_says_so),
         T(locking_refusals_are_told),
         T(loading_and_saving_refuse_bad_arguments),
+        T(a_load_replaces_the_accounting),
+        T(a_stale_temporary_is_replaced),
+        T(final_jobs_are_not_saved),
+        T(files_are_closed_after_use),
     };
     return cmocka_run_group_tests_name("fake_state_file", tests, NULL, NULL);
 }

@@ -316,6 +316,23 @@ void fake_t_write_file(const char *path, const char *data, size_t n)
     assert_int_equal(fclose(fp), 0);
 }
 
+int fake_t_open_fds(void)
+{
+#ifdef __linux__
+    DIR *d = opendir("/proc/self/fd");
+    struct dirent *e;
+    int n = 0;
+
+    assert_non_null(d);
+    while ((e = readdir(d)) != NULL)
+        n += e->d_name[0] != '.';
+    closedir(d);
+    return n - 1; /* opendir's own */
+#else
+    return -1;
+#endif
+}
+
 char *fake_t_read_file(const char *path, size_t *out_n)
 {
     FILE *fp = fopen(path, "rb");

@@ -79,6 +79,8 @@ void fake_t_expect_file_error(struct fake_t *t, enum bht_error_context ctx, bht_
 long long fake_t_file_size(const char *path); /* -1 when absent */
 int fake_t_file_is_pattern(const char *path, uint64_t size); /* bytes i % 251 */
 void fake_t_write_file(const char *path, const char *data, size_t n);
+/* Descriptors this process has open (Linux); -1 where it cannot tell. */
+int fake_t_open_fds(void);
 /* The whole file, NUL-terminated (free it); its length in *out_n. */
 char *fake_t_read_file(const char *path, size_t *out_n);
 int fake_t_count_temporaries(const char *dir); /* entries named .BIT*.tmp */

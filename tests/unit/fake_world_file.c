@@ -671,6 +671,7 @@ static void world_text_must_be_utf8(void **state)
         "\xf5\x80\x80\x80", /* no such lead byte */
         "\xf0\x9f\x98",     /* cut short */
         "\x80",             /* a continuation alone */
+        "\xc3\xc0",         /* a lead byte where a continuation belongs */
         "\xff",
     };
     char text[128];
@@ -678,10 +679,12 @@ static void world_text_must_be_utf8(void **state)
 
     (void)state;
     accepted("user CORP\\u password=\xc2\x80\xdf\xbf\xe0\xa0\x80\xed\x9f\xbf\xee\x80\x80"
-             "\xef\xbf\xbf\xf0\x90\x80\x80\xf4\x8f\xbf\xbf\x7f\n");
+             "\xef\xbf\xbf\xf0\x90\x80\x80\xf4\x8f\xbf\xbf\xf1\x80\x80\x80\xf3\xbf\xbf\xbf"
+             "\x7f\n");
     assert_hr(S_OK, logon("CORP", "u",
                           "\xc2\x80\xdf\xbf\xe0\xa0\x80\xed\x9f\xbf\xee\x80\x80\xef\xbf\xbf"
-                          "\xf0\x90\x80\x80\xf4\x8f\xbf\xbf\x7f"));
+                          "\xf0\x90\x80\x80\xf4\x8f\xbf\xbf\xf1\x80\x80\x80\xf3\xbf\xbf\xbf"
+                          "\x7f"));
     for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         snprintf(text, sizeof text, "# fine\nuser CORP\\v%u password=x%s\n", (unsigned)i, bad[i]);
         if (bht_fake_world_parse(w, text, "t.world", err, sizeof err) != E_INVALIDARG)
