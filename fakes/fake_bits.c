@@ -58,8 +58,8 @@ static bht_hr do_create_job(struct bht_fake_world *w, const char *name, struct b
         if (!owner->admin && owner->live_jobs >= w->max_jobs_per_user)
             return BG_E_TOO_MANY_JOBS_PER_USER; /* C05: administrators are exempt */
     }
-    j = fake_job_alloc(w, w->next_serial);
-    if (!j)
+    /* Room in open_job's index first, so the queue cannot refuse the job below. */
+    if (!fake_index_reserve(&w->job_index, 1) || !(j = fake_job_alloc(w, w->next_serial)))
         return E_OUTOFMEMORY;
     j->owner = owner;
     if (!(j->display_name = fake_strdup(name)) || !(*out = fake_handle_new(j))) {

@@ -441,8 +441,10 @@ static bht_hr copy_bytes(const struct fake_file *f, const struct fake_resource *
     if (n == 0)
         return S_OK;
     buf = malloc(n < IO_BLOCK ? (size_t)n : IO_BLOCK);
-    if (!buf)
+    if (!buf) {
+        *ctx = BHT_ERRCTX_LOCAL_FILE; /* as for the temporary's name: never "no context" */
         return E_OUTOFMEMORY;
+    }
     if (res && res->content) {
         path = res->content;
     } else if (!res) {

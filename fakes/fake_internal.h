@@ -287,6 +287,7 @@ void fake_job_set_state(struct bht_fake_world *w, struct fake_job *j, enum bht_j
 void fake_job_schedule(struct bht_fake_world *w, struct fake_job *j, uint64_t at_ms);
 void fake_job_unschedule(struct bht_fake_world *w, struct fake_job *j);
 void fake_job_leave_queue(struct bht_fake_world *w, struct fake_job *j);
+/* The caller has reserved room for j in w->job_index (so this cannot fail). */
 void fake_queue_insert(struct bht_fake_world *w, struct fake_job *j);
 struct fake_job *fake_job_alloc(struct bht_fake_world *w, uint32_t serial);
 void fake_job_free(struct fake_job *j);

@@ -26,3 +26,11 @@ if(NOT WIN32)
     target_link_options(${t} PRIVATE "-Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free")
   endforeach()
 endif()
+
+# Out of memory: the allocator wrapped at link time (GNU ld's --wrap), so native builds only.
+if(NOT WIN32)
+  bht_add_cmocka_test(NAME unit_fake_oom SOURCES "${CMAKE_CURRENT_LIST_DIR}/fake_oom.c"
+                      LIBS bht_fake_test_support bitsht_fake bitsht_core LABELS unit fake)
+  target_link_options(unit_fake_oom PRIVATE
+                      "LINKER:--wrap=malloc" "LINKER:--wrap=calloc" "LINKER:--wrap=realloc")
+endif()
