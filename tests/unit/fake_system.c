@@ -314,6 +314,8 @@ static void the_shape_of_a_system_line(void **state)
     refused("system cost=", "system: expected key=value, got 'cost='");
     refused("system =fixed", "system: expected key=value, got '=fixed'");
     refused("system speed=fast", "system: unknown key 'speed'");
+    /* an unknown key shares no bit with a known one: not a "duplicate" */
+    refused("system service=running speed=fast", "system: unknown key 'speed'");
     /* keys up to 63 bytes are read (and this one is unknown); 64 is no key at all */
     memset(key, 'k', 63);
     key[63] = '\0';
