@@ -18,12 +18,9 @@ static const char *const op_names[BHT_OP_COUNT] = {
 
 char *fake_strdup(const char *s)
 {
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
+    char *p = malloc(strlen(s) + 1);
 
-    if (p)
-        memcpy(p, s, n);
-    return p;
+    return p ? strcpy(p, s) : NULL;
 }
 
 int fake_ascii_casecmp(const char *a, const char *b)

@@ -22,6 +22,7 @@ static char *rich_world(void)
 
     assert_non_null(s);
     used += (size_t)snprintf(s + used, cap - used,
+                             "#\n##\n" /* a line one byte longer than the buffer so far */
                              "user CORP\\alice password=S3cret! logon=interactive,network\n"
                              "user CORP\\bob password=hunter2 admin\n"
                              "user CORP\\carol password=c\nuser CORP\\dave password=d\n"
@@ -254,6 +255,11 @@ static void buffers_are_as_large_as_what_they_hold(void **state)
     free(fake_path_syntax_parent(FAKE_PATH_WINDOWS, "C:\\a"));
     free(fake_file_url_to_path("file:///a/b"));
     free(fake_strdup("abc"));
+    w = bht_fake_world_new(); /* a world file read and freed */
+    assert_non_null(w);
+    assert_hr(S_OK, bht_fake_world_load(w, FAKE_T_SOURCE_DIR "/fakes/worlds/demo.world", err,
+                                        sizeof err));
+    bht_fake_world_free(w);
     w = bht_fake_world_new();
     assert_non_null(w);
     assert_hr(S_OK, bht_fake_world_parse(w, FAKE_T_STANDARD_WORLD "resource /r content=d/r\n",

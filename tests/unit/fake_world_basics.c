@@ -71,6 +71,7 @@ static void users_are_found_by_qualified_name_without_case(void **state)
     strcpy(long_domain + 128, "\\alice");
     assert_null(fake_find_user(t->w, long_domain)); /* 128: longer than any domain */
     assert_int_equal(fake_ascii_casecmp("AbZ", "aBz"), 0);
+    assert_int_equal(fake_ascii_casecmp("az", "AZ"), 0);
     assert_true(fake_ascii_casecmp("a", "b") < 0);
     assert_true(fake_ascii_casecmp("b", "A") > 0);
     assert_true(fake_ascii_casecmp("ab", "a") > 0);
@@ -233,9 +234,35 @@ static void implicit_credentials_name_every_pair(void **state)
     t->b->release(t->w, job);
 }
 
+/* A new world is a default Windows 10 BITS: C24 200 files a job, C05 60 jobs a user, C06
+ * 300 a machine, §2.4 MinimumRetryDelay 600 s and NoProgressTimeout 14 days. */
+static void a_new_world_has_the_windows_defaults(void **state)
+{
+    struct bht_fake_world *w = bht_fake_world_new();
+
+    (void)state;
+    assert_non_null(w);
+    assert_int_equal(w->profile, BHT_FAKE_PROFILE_WINDOWS);
+    assert_int_equal(w->admin_rule, FAKE_ADMIN_RULE_1607);
+    assert_string_equal(w->local_domain, "LOCAL");
+    assert_int_equal(w->max_files_per_job, 200);
+    assert_int_equal(w->max_jobs_per_user, 60);
+    assert_int_equal(w->max_jobs_per_machine, 300);
+    assert_int_equal(w->retry_delay_ms, 600000);
+    assert_int_equal(w->no_progress_timeout_ms, 1209600000ull);
+    assert_int_equal(w->epoch_unix_s, FAKE_DEFAULT_EPOCH_UNIX_S);
+    assert_int_equal(w->next_serial, 1);
+    assert_int_equal(w->log_limit, FAKE_LOG_DEFAULT_LIMIT);
+    assert_int_equal(w->now_ms, 0);
+    assert_null(w->owner);
+    bht_fake_world_free(w);
+    bht_fake_world_free(NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(a_new_world_has_the_windows_defaults),
         cmocka_unit_test(the_implicit_owner_is_made_once),
         T(users_are_found_by_qualified_name_without_case),
         cmocka_unit_test(user_names_have_a_limit),

@@ -113,6 +113,7 @@ static void users_may_be_named_after_they_are_used(void **state)
 {
     (void)state;
     accepted("resource https://x.example/a size=1 readable-by=CORP\\late\n"
+             "folder " ROOT_TMP " writable-by=CORP\\late\n"
              "user CORP\\late password=p\n");
 }
 
@@ -335,6 +336,16 @@ static void every_other_refusal_names_its_line(void **state)
         {"user \\x password=p\n", "t.world:1: user: expected DOMAIN\\name"},
         {"user A\\ password=p\n", "t.world:1: user: expected DOMAIN\\name"},
         {"user A\\b\\c password=p\n", "t.world:1: user: expected DOMAIN\\name"},
+        {"user A\\\\c password=p\n", "t.world:1: user: expected DOMAIN\\name"},
+        {"fault unknown_op call=1 hr=0x80004005\n", "t.world:1: fault: unknown op 'unknown_op'"},
+        /* pass 1 reads users, options, faults, system lines and every line's UTF-8: its
+         * errors come first, whatever pass 2 would say about a later line */
+        {"user A\\b password=x\xff\nbogus\n", "t.world:1: not valid UTF-8"},
+        {"fault cancel call=0 hr=0x80004005\nbogus\n",
+         "t.world:1: fault: bad call number '0' (1 or more)"},
+        {"system colour=blue\nbogus\n", "t.world:1: system: unknown key 'colour'"},
+        {"option colour=blue\nbogus\n", "t.world:1: unknown option 'colour'"},
+        {"user A\\b colour=blue\nbogus\n", "t.world:1: unknown key 'colour' for user"},
         {"user A\\b admin admin\n", "t.world:1: duplicate key 'admin'"},
         {"user A\\b logon=batch logon=service\n", "t.world:1: duplicate key 'logon'"},
         {"user A\\b logon\n", "t.world:1: key 'logon' needs a value"},
@@ -476,6 +487,8 @@ static void a_line_has_at_most_32_fields(void **state)
     refused(line, "t.world:1: unknown key 'x' for user"); /* 32 fields: read */
     snprintf(line, sizeof line, "%.400s x=1\n", text);
     refused(line, "t.world:1: too many fields (at most 32)");
+    snprintf(line, sizeof line, "%.400s x=1\nbogus\n", text); /* found on pass 1 */
+    refused(line, "t.world:1: too many fields (at most 32)");
     snprintf(line, sizeof line, "# %.400s x=1 y=2\n", text);
     accepted(line);
 }
@@ -495,13 +508,16 @@ static void every_value_reaches_the_world(void **state)
              "auth=network readable-by=CORP\\a,CORP\\b,CORP\\a proxy-auth-by=CORP\\b\n"
              "resource https://x.example/max fail=0xffffffff\n"
              "resource https://x.example/min fail=0x80000000\n"
+             "resource https://x.example/upper fail=0x800A00F0\n"
+             "resource https://x.example/lower fail=0x800a00f0\n"
              "resource https://x.example/abs content=/data/x\n"
              "option profile=windows\noption admin-rule=legacy\noption local-domain=PC\n"
              "option max-files-per-job=1000000\noption max-jobs-per-user=1000000\n"
              "option max-jobs-per-machine=1000000\noption retry-delay=1000000000\n"
              "option no-progress-timeout=1000000000\noption clock-speed=1000000\n"
              "fault cancel call=1000000 hr=0x80004005 persistent\n"
-             "fault resume call=2 hr=0x80070005\n");
+             "fault resume call=2 hr=0x80070005\n"
+             "fault create_job call=3 hr=0x80070005\n");
     u = fake_find_user2(w, "corp", "A");
     assert_non_null(u);
     assert_string_equal(u->password, "pa");
@@ -560,6 +576,9 @@ static void every_value_reaches_the_world(void **state)
     assert_int_equal((uint32_t)w->faults[BHT_OP_RESUME].hr, 0x80070005u);
     assert_int_equal(w->faults[BHT_OP_RESUME].mode, BHT_FAULT_ONCE);
     assert_int_equal(w->faults[BHT_OP_COMPLETE].nth, 0);
+    assert_int_equal(w->faults[BHT_OP_CREATE_JOB].nth, 3);
+    assert_int_equal((uint32_t)fake_find_resource(w, "https://x.example/upper")->fail, 0x800A00F0u);
+    assert_int_equal((uint32_t)fake_find_resource(w, "https://x.example/lower")->fail, 0x800A00F0u);
     /* LOCAL\owner (the default owner, implicit) is the third account */
     assert_string_equal(w->owner->sid, "S-1-5-21-1004336348-1177238915-682003330-1002");
     assert_null(w->owner->password);
@@ -578,6 +597,15 @@ static void every_value_reaches_the_world(void **state)
     assert_int_equal(w->max_files_per_job, 1000000); /* not named again: kept */
     accepted("option retry-delay=6\n");
     assert_int_equal(w->retry_delay_ms, 6000);
+    /* what a text does not name stays */
+    assert_int_equal(w->profile, BHT_FAKE_PROFILE_WINE8);
+    assert_int_equal(w->admin_rule, FAKE_ADMIN_RULE_1607);
+    assert_string_equal(w->local_domain, "PC");
+    assert_int_equal(w->clock_speed, 1);
+    assert_int_equal(w->no_progress_timeout_ms, 0);
+    assert_int_equal(w->max_jobs_per_user, 1000000);
+    assert_int_equal(w->max_jobs_per_machine, 1000000);
+    assert_int_equal(w->faults[BHT_OP_CANCEL].nth, 1000000);
 }
 
 /* C05, C06: a BITS policy is the limit BITS enforces, over the option. */
@@ -733,7 +761,9 @@ static void a_world_file_with_a_nul_byte_is_refused(void **state)
     assert_int_equal(fake_t_setup(&fixture), 0); /* for its folder */
     fake_t_path(fixture, path, sizeof path, "nul-byte.world");
     fake_t_write_file(path, text, sizeof text - 1);
+    alloc_track_begin();
     assert_hr(E_INVALIDARG, bht_fake_world_load(w, path, err, sizeof err));
+    assert_int_equal(alloc_track_end(), 0); /* the text read is freed */
     snprintf(want, sizeof want, "%s: contains a NUL byte (not a text file)", path);
     assert_string_equal(err, want);
     assert_int_equal(w->users.n, 0);
