@@ -286,7 +286,7 @@ bht_hr fake_set_implicit_credentials_pair(struct bht_fake_world *w, struct bht_j
 void fake_job_set_state(struct bht_fake_world *w, struct fake_job *j, enum bht_job_state s);
 void fake_job_schedule(struct bht_fake_world *w, struct fake_job *j, uint64_t at_ms);
 void fake_job_unschedule(struct bht_fake_world *w, struct fake_job *j);
-void fake_job_leave_queue(struct bht_fake_world *w, struct fake_job *j);
+void fake_job_leave_queue(struct bht_fake_world *w, struct fake_job *j); /* j is final */
 /* The caller has reserved room for j in w->job_index (so this cannot fail). */
 void fake_queue_insert(struct bht_fake_world *w, struct fake_job *j);
 struct fake_job *fake_job_alloc(struct bht_fake_world *w, uint32_t serial);

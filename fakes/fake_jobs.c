@@ -210,11 +210,12 @@ void fake_job_set_state(struct bht_fake_world *w, struct fake_job *j, enum bht_j
     }
 }
 
+/* Only final jobs leave: fake_job_set_state already unscheduled j and took it off its
+ * owner's live count. */
 void fake_job_leave_queue(struct bht_fake_world *w, struct fake_job *j)
 {
     if (!j->in_queue)
         return;
-    fake_job_unschedule(w, j);
     if (j->q_prev)
         j->q_prev->q_next = j->q_next;
     else
@@ -227,8 +228,6 @@ void fake_job_leave_queue(struct bht_fake_world *w, struct fake_job *j)
     fake_index_remove(&w->job_index, fake_serial_hash(j->serial), j);
     j->in_queue = 0;
     w->queue_len--;
-    if (!fake_state_is_final(j->state) && j->owner->live_jobs)
-        j->owner->live_jobs--;
     if (j->handles == 0)
         fake_job_free(j);
 }

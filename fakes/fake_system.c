@@ -102,17 +102,18 @@ static const struct name_value costs[] = {
     {"unknown", 0},
 };
 
+/* 0x and 1 to 8 hex digits, nothing else: strtoul alone would also take spaces, a sign
+ * (MSVCRT's 32-bit unsigned long turned "0x-1" into 0xFFFFFFFF) and a second 0x. */
 static int parse_hex32(const char *s, uint32_t *out)
 {
-    char *end;
-    unsigned long v;
+    size_t digits;
 
-    if (s[0] != '0' || (s[1] != 'x' && s[1] != 'X') || !s[2] || strlen(s) > 10)
+    if (s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
         return 0;
-    v = strtoul(s + 2, &end, 16);
-    if (*end || v > 0xFFFFFFFFul)
+    digits = strspn(s + 2, "0123456789abcdefABCDEF");
+    if (digits == 0 || digits > 8 || s[2 + digits] != '\0')
         return 0;
-    *out = (uint32_t)v;
+    *out = (uint32_t)strtoul(s + 2, NULL, 16);
     return 1;
 }
 

@@ -14,8 +14,10 @@
 
 #ifdef _WIN32
 #define SEP "\\"
+#define ROOT "C:\\"
 #else
 #define SEP "/"
+#define ROOT "/"
 #endif
 
 #define T(name) cmocka_unit_test_setup_teardown(name, fake_t_setup, fake_t_teardown)
@@ -115,13 +117,13 @@ static void the_temporary_is_named_after_the_job_and_the_file(void **state)
     assert_string_equal(j.id, "{1234ABCD-FA4E-4B17-9B17-0000B175B175}");
     j.files = f;
     j.n_files = 0x1B;
-    f[0].local = SEP "dl" SEP "a.bin";
-    f[0x1A].local = SEP "top.bin"; /* in the root: no separator added */
+    f[0].local = ROOT "dl" SEP "a.bin";
+    f[0x1A].local = ROOT "top.bin"; /* in the root: no separator added */
     name = fake_temp_name(&j, 0);
-    assert_string_equal(name, SEP "dl" SEP ".BIT1234ABCDFA4E4B179B170000B175B1750000.tmp");
+    assert_string_equal(name, ROOT "dl" SEP ".BIT1234ABCDFA4E4B179B170000B175B1750000.tmp");
     free(name);
     name = fake_temp_name(&j, 0x1A);
-    assert_string_equal(name, SEP ".BIT1234ABCDFA4E4B179B170000B175B175001A.tmp");
+    assert_string_equal(name, ROOT ".BIT1234ABCDFA4E4B179B170000B175B175001A.tmp");
     free(name);
 }
 
@@ -388,6 +390,37 @@ static void jobs_leave_the_schedule_in_any_order(void **state)
     assert_int_equal(bht_fake_jobs_in_state(t->w, BHT_JOB_ACKNOWLEDGED), 3);
 }
 
+/* A QUEUED job whose files are all done (a state file can hold one: saved between the last
+ * byte and the step that would have said so) goes TRANSFERRED at its next step, without
+ * connecting again and with its bytes as they were. */
+static void a_queued_job_with_every_file_done_is_transferred(void **state)
+{
+    struct fake_t *t = *state;
+    struct fake_job *j;
+    struct bht_progress p;
+    enum bht_job_state st;
+    char local[600];
+
+    t->job = fake_t_new_job(t);
+    fake_t_add(t, PUBLIC_URL, "q1.bin", local);
+    fake_t_add(t, PUBLIC_URL, "q2.bin", local);
+    assert_hr(S_OK, t->b->resume(t->w, t->job));
+    assert_state(BHT_JOB_TRANSFERRED, fake_t_run(t, t->job));
+    j = t->job->job;
+    j->current = 0;
+    j->new_files = 1;
+    fake_job_set_state(t->w, j, BHT_JOB_QUEUED);
+    fake_job_schedule(t->w, j, bht_fake_now_ms(t->w));
+    assert_hr(S_OK, t->b->wait(t->w, t->job, 1000, &st));
+    assert_state(BHT_JOB_TRANSFERRED, st); /* in one step: no CONNECTING on the way */
+    assert_int_equal(j->current, 2);
+    assert_int_equal(j->new_files, 0);
+    assert_hr(S_OK, t->b->get_progress(t->w, t->job, &p));
+    assert_true(p.bytes_transferred == 2u * PUBLIC_SIZE);
+    assert_hr(S_OK, t->b->complete(t->w, t->job));
+    assert_true(fake_t_file_is_pattern(local, PUBLIC_SIZE));
+}
+
 /* Wine keeps final jobs listed until the next Resume (§5 item 15); one nobody holds a
  * handle to is freed when it leaves (the leak checks of linux-asan see the rest). */
 static void wine8_sweeps_a_released_final_job_on_the_next_resume(void **state)
@@ -433,6 +466,7 @@ int main(void)
 #endif
         T(wine8_fails_a_bad_name_and_a_non_http_failure_at_run_time),
         T(jobs_leave_the_schedule_in_any_order),
+        T(a_queued_job_with_every_file_done_is_transferred),
         T(wine8_sweeps_a_released_final_job_on_the_next_resume),
     };
     return cmocka_run_group_tests_name("fake engine", tests, NULL, NULL);

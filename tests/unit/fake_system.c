@@ -285,7 +285,7 @@ static void policy_values(void **state)
 static void job_cost_flag_values(void **state)
 {
     static const char *const bad[] = {
-        "0x", "1x5", "0y5", "0x1G", "0x-1", "0x123456789", "x", "0",
+        "0x", "1x5", "0y5", "0x1G", "0x-1", "0x+1", "0x0x5", "0x123456789", "x", "0",
     };
     char line[64], reason[160];
 
@@ -293,6 +293,7 @@ static void job_cost_flag_values(void **state)
     assert_int_equal(declared("system job-cost-flags=0x1F").job_cost_flags, 0x1Fu);
     assert_int_equal(declared("system job-cost-flags=0XFFFFFFFF").job_cost_flags, 0xFFFFFFFFu);
     assert_int_equal(declared("system job-cost-flags=0x00000001").job_cost_flags, 1u);
+    assert_int_equal(declared("system job-cost-flags=0xabcdef09").job_cost_flags, 0xABCDEF09u);
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         snprintf(line, sizeof line, "system job-cost-flags=%s", bad[i]);
         snprintf(reason, sizeof reason,
