@@ -69,10 +69,12 @@ ctest_preset() {
 }
 
 # ctest_if_wine32 PRESET: ctest_preset when 32-bit Wine is installed, else the build alone
-# (it has been compiled and linked by build:PRESET) with the reason in the summary.
+# (it has been compiled and linked by build:PRESET) with the reason in the summary. The
+# 32-bit programs run in the mingw64 tree's prefix (a 64-bit prefix runs both word sizes,
+# WoW64): the two ctest runners share one Wine session instead of booting two.
 ctest_if_wine32() {
     if [ -x /usr/lib/wine/wine ] || [ -x /usr/lib/i386-linux-gnu/wine/wine ]; then
-        ctest_preset "$1"
+        BHT_WINEPREFIX=${BHT_WINEPREFIX:-$repo/build/mingw64/wineprefix} ctest_preset "$1"
         return
     fi
     echo "compiled and linked; not run: no 32-bit Wine (wine32:i386, ci/bootstrap.sh)" >"$detail_file"
@@ -108,7 +110,12 @@ pytest_build() {
 consumer_trees() {
     local t prefix
     for t in linux mingw64; do
-        prefix=$(ci/release-build.sh "$t") && bash tests/consumer/run.sh "$t" "$prefix" || return 1
+        if ! { prefix=$(ci/release-build.sh "$t") && bash tests/consumer/run.sh "$t" "$prefix"; }; then
+            # the consumer's failed checks ("FAIL: what"), else the log says what failed
+            echo "failed on $t$(grep -h '^FAIL' "$results/logs/$runner.log" | head -n 3 |
+                sed 's/^FAIL: */; /')" >"$detail_file"
+            return 1
+        fi
     done
     echo "find_package + pkg-config builds ran on linux and mingw64 (Wine)" >"$detail_file"
 }
@@ -305,9 +312,11 @@ for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.xml"))):
 PY
 }
 
-# Wine servers this run may have started: each is persistent (ci/wine-run), stop them all.
+# Wine servers this run may have started: each is persistent (ci/wine-run), stop them all
+# (pytest's workers leave theirs to this, so that the summary counts their CPU time).
 # Every prefix of this work tree lives under build/ (a preset's, a pytest worker's, the
 # harness fixtures', the template).
+export BHT_WINE_SERVERS_STOPPED_BY=ci/test.sh
 stop_wine() {
     local prefix
     while IFS= read -r prefix; do
@@ -408,23 +417,27 @@ cpu_seconds() {
 }
 
 # wine_daemon_cpu: CPU seconds of the Wine processes still alive with a prefix under build/
-# (the persistent wineservers and the services they started, which no runner waits for).
+# (the persistent wineservers and the services they started, which no runner waits for),
+# then, on a second line, the same per prefix (the costliest first).
 wine_daemon_cpu() {
     "$python" - "$repo/build/" <<'PY'
-import os, sys
+import collections, os, sys
 want = ("WINEPREFIX=" + sys.argv[1]).encode()
-tick, total = os.sysconf("SC_CLK_TCK"), 0
+tick, per = os.sysconf("SC_CLK_TCK"), collections.Counter()
 for pid in filter(str.isdigit, os.listdir("/proc")):
     try:
         with open(f"/proc/{pid}/environ", "rb") as f:
-            if not any(v.startswith(want) for v in f.read().split(b"\0")):
-                continue
+            prefix = [v for v in f.read().split(b"\0") if v.startswith(want)]
+        if not prefix:
+            continue
         with open(f"/proc/{pid}/stat") as f:
             fields = f.read().rsplit(")", 1)[1].split()
-        total += sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
+        # utime stime cutime cstime
+        per[prefix[0][len(want):].decode(errors="replace")] += sum(int(x) for x in fields[11:15])
     except (OSError, ValueError):
         continue
-print(f"{total / tick:.1f}")
+print(f"{sum(per.values()) / tick:.1f}")
+print(", ".join(f"{p} {t / tick:.1f}" for p, t in per.most_common()) or "none running")
 PY
 }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
@@ -521,7 +534,8 @@ for name in "${jobs_in_order[@]}"; do
     [ -n "$detail" ] || detail="see ${job_log[$name]#"$repo"/}"
     line "$name" "$status" "${job_wall[$name]:--}" "$(cpu_seconds "$state/$name.times")" "$detail"
 done
-line "(wine daemons)" - - "$(wine_daemon_cpu)" "wineserver and Wine's services of this run (not children of any runner)"
+{ read -r daemon_cpu; read -r daemon_prefixes; } < <(wine_daemon_cpu)
+line "(wine daemons)" - - "$daemon_cpu" "wineserver and Wine's services of this run (not children of any runner), per prefix: $daemon_prefixes"
 if [ $failures -ne 0 ]; then
     printf 'ci/test.sh: %d runner(s) failed\n' "$failures"
     exit 1
