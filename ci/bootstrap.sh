@@ -48,10 +48,21 @@ for p in "${packages[@]}"; do
     [ "$status" = installed ] || missing+=("$p")
 done
 
+# apt's share of the set-up (downloading and installing), printed at the end as
+# "bootstrap: apt-get: N s" (ci/bench.sh reports a cold run's time without it).
+apt_ms=0
+timed_apt() {
+    local t0=$EPOCHREALTIME rc=0
+    "$@" || rc=$?
+    apt_ms=$((apt_ms + (${EPOCHREALTIME/./} - ${t0/./}) / 1000))
+    return $rc
+}
+trap 'log "apt-get: $((apt_ms / 1000)).$(printf %03d $((apt_ms % 1000))) s"' EXIT
+
 apt_updated=0
 apt_update() {
     if [ "$apt_updated" -eq 0 ]; then
-        as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+        timed_apt as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
         apt_updated=1
     fi
 }
@@ -74,7 +85,7 @@ fi
 if [ "${#missing[@]}" -gt 0 ]; then
     log "installing: ${missing[*]}"
     apt_update
-    as_root env DEBIAN_FRONTEND=noninteractive \
+    timed_apt as_root env DEBIAN_FRONTEND=noninteractive \
         apt-get install -y -qq --no-install-recommends "${missing[@]}"
 else
     log "Debian packages: all present"
@@ -117,7 +128,9 @@ if [ -z "$cmocka_src" ]; then
     apt_update
     mkdir -p "$srcroot"
     log "fetching Debian's cmocka source package"
-    (cd "$srcroot" && apt-get source -qq cmocka >/dev/null)
+    cd "$srcroot"
+    timed_apt apt-get source -qq cmocka >/dev/null
+    cd "$repo"
     cmocka_src=$(find_cmocka_src)
     [ -n "$cmocka_src" ] || { log "apt-get source cmocka unpacked nothing in $srcroot"; exit 1; }
 fi
