@@ -335,6 +335,28 @@ static void logon_types_and_null_arguments(void **state)
     assert_int_equal(bht_fake_open_tokens(t->w), 0);
 }
 
+/* A UPN's name part is at most 127 bytes (the longest account name the fake holds): one
+ * of exactly 127 logs on, one of 128 is no account (and is never copied: linux-asan would
+ * see a byte written past the buffer). */
+static void upn_names_at_the_longest(void **state)
+{
+    struct fake_t *t = *state;
+    char name[160], line[256], upn[200];
+    struct bht_token *tok = NULL;
+
+    memset(name, 'u', FAKE_NAME_MAX - 1);
+    name[FAKE_NAME_MAX - 1] = '\0';
+    snprintf(line, sizeof line, "user CORP\\%s password=pw\n", name);
+    fake_t_world(t, line);
+    snprintf(upn, sizeof upn, "%s@CORP", name);
+    assert_hr(S_OK, t->id->logon(t->w, "", upn, "pw", BHT_LOGON_INTERACTIVE, &tok));
+    assert_hr(S_OK, t->id->close(t->w, tok));
+    snprintf(upn, sizeof upn, "u%s@CORP", name);
+    assert_hr(BHT_E_LOGON_FAILURE,
+              t->id->logon(t->w, "", upn, "pw", BHT_LOGON_INTERACTIVE, &tok));
+    assert_null(tok);
+}
+
 /* C106: no token, or Wine's dummy handle, cannot be impersonated; CloseHandle(NULL) is
  * ERROR_INVALID_HANDLE unless an injected fault answers first. */
 static void impersonating_or_closing_no_token(void **state)
@@ -369,6 +391,7 @@ int main(void)
         T(cancel_that_cannot_delete_a_file),
         TJ(cost_flags_of_a_running_job_do_not_wake_it),
         T(logon_types_and_null_arguments),
+        T(upn_names_at_the_longest),
         T(impersonating_or_closing_no_token),
     };
     return cmocka_run_group_tests_name("fake ops", tests, NULL, NULL);
