@@ -9,6 +9,7 @@
 #include "destination.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -67,13 +68,13 @@ static size_t root_length(const char *p)
 }
 
 /* "//", "/./" and "/../" folded without asking the file system. */
-static int fold_lexically(const char *path, char *out, size_t out_size)
+static bool fold_lexically(const char *path, char *out, size_t out_size)
 {
-    size_t root = root_length(path), n = 0;
+    size_t root = root_length(path), n;
     const char *p = path + root;
 
     if (root + 1 > out_size)
-        return 0;
+        return false;
     memcpy(out, path, root);
     n = root;
     while (*p) {
@@ -96,43 +97,41 @@ static int fold_lexically(const char *path, char *out, size_t out_size)
                 n--; /* ... and its separator */
             continue;
         }
-        if (n > root) {
-            if (n + 1 >= out_size)
-                return 0;
+        /* n < out_size here (the root and each component were checked), so the separator
+         * fits; the check below covers it together with the component */
+        if (n > root)
             out[n++] = '/';
-        }
         if (n + len >= out_size)
-            return 0;
+            return false;
         memcpy(out + n, start, len);
         n += len;
     }
     out[n] = '\0';
-    return 1;
+    return true;
 }
 
-/* The real path of the folder that exists (symlinks resolved), or 0. */
-static int resolve_parent(const char *path, char *out, size_t out_size)
+/* The real path of the folder that exists (symlinks resolved) plus the last component;
+ * false when that folder cannot be resolved or out cannot hold the result. */
+static bool resolve_parent(const char *path, char *out, size_t out_size)
 {
     const char *last = NULL, *p;
     char *parent, *real;
     size_t plen;
-    int ok = 0;
+    bool ok = false;
 
     for (p = path; *p; p++)
         if (is_sep(*p))
             last = p;
     if (!last)
-        return 0;
+        return false;
     plen = (size_t)(last - path);
-    parent = malloc(plen + 2);
+    if (plen < root_length(path))
+        plen = root_length(path); /* the root itself, "/" or "X:\", keeps its separator */
+    parent = malloc(plen + 1);
     if (!parent)
-        return 0;
+        return false;
     memcpy(parent, path, plen);
     parent[plen] = '\0';
-    if (plen == 0 || (plen == 2 && parent[1] == ':')) { /* the root itself */
-        parent[plen] = path[plen];
-        parent[plen + 1] = '\0';
-    }
 #ifdef _WIN32
     real = _fullpath(NULL, parent, 0); /* folds . and .. and separators */
 #else
@@ -146,7 +145,7 @@ static int resolve_parent(const char *path, char *out, size_t out_size)
             if (rn == 0 || !is_sep(real[rn - 1]))
                 out[rn++] = '/';
             strcpy(out + rn, base);
-            ok = 1;
+            ok = true;
         }
         free(real);
     }
@@ -162,7 +161,7 @@ int bht_dest_normalise(const char *path, char *out, size_t out_size)
      * folded by hand, then asked again ("$D/gone/../x"). */
     if (!resolve_parent(path, out, out_size)) {
         char *folded = malloc(out_size);
-        int ok = folded && fold_lexically(path, folded, out_size);
+        bool ok = folded && fold_lexically(path, folded, out_size);
         if (ok && !resolve_parent(folded, out, out_size))
             strcpy(out, folded);
         free(folded);

@@ -17,6 +17,7 @@ if(NOT WIN32) # POSIX paths, links and realpath; Windows folds paths with _fullp
   bht_add_cmocka_test(NAME unit_core_destination SOURCES core_destination.c LIBS bitsht_core
                       LABELS unit)
   target_include_directories(unit_core_destination PRIVATE "${PROJECT_SOURCE_DIR}/src/core")
+  target_link_options(unit_core_destination PRIVATE "-Wl,--wrap=malloc") # failing mallocs
 endif()
 bht_add_cmocka_test(NAME unit_core_hresult SOURCES core_hresult.c LIBS bitsht_core LABELS unit)
 bht_add_cmocka_test(NAME unit_core_version SOURCES core_version.c LIBS bitsht_core LABELS unit)

@@ -2,9 +2,11 @@
  * destinations are compared in, the lexical fold used when the parent folder does not
  * exist, and the output buffer at exactly the size that holds the result and one less.
  * The request tests (core_request.c) show the same rule refusing duplicate pairs. POSIX
- * only (tests/unit/core.cmake): on Windows _fullpath folds a missing parent by itself. */
+ * only (tests/unit/core.cmake): on Windows _fullpath folds a missing parent by itself.
+ * Linked with -Wl,--wrap=malloc, so a test can make the core's next allocations fail. */
 #define _XOPEN_SOURCE 700 /* realpath, mkdtemp, symlink */
 #include <errno.h>
+#include <malloc.h> /* mallinfo2 */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -17,6 +19,22 @@
 #include <cmocka.h>
 
 #include "destination.h"
+
+/* --wrap=malloc: every malloc of this program and the core comes here; while
+ * malloc_ok_calls is 0 or more, that many succeed and the next one fails. */
+void *__real_malloc(size_t size);
+static int malloc_ok_calls = -1;
+
+void *__wrap_malloc(size_t size)
+{
+    if (malloc_ok_calls == 0) {
+        malloc_ok_calls = -1;
+        return NULL;
+    }
+    if (malloc_ok_calls > 0)
+        malloc_ok_calls--;
+    return __real_malloc(size);
+}
 
 struct dirs {
     char made[64];    /* as mkdtemp named it */
@@ -128,6 +146,9 @@ static void a_missing_parent_is_folded_lexically(void **state)
     expect_normal(d, "/gone/../../../../../../../../../../../../x", "/x"); /* stops at "/" */
     expect_normal(d, "/gone/a/..", "$R/gone"); /* folded to "$M/gone", whose parent exists */
     expect_normal(d, "/gone/a/./..//b/", "$M/gone/b");
+    expect_normal(d, "/gone/a/x./y", "$M/gone/a/x./y"); /* only "." and ".." are special */
+    expect_normal(d, "/gone/a/.x/y", "$M/gone/a/.x/y");
+    expect_normal(d, "/gone/a/.../y", "$M/gone/a/.../y");
 }
 
 static void the_root_and_its_children(void **state)
@@ -158,6 +179,18 @@ static void the_output_buffer_is_used_to_its_last_byte(void **state)
     assert_int_equal(bht_dest_normalise(path, out, len + 1), 1);
     assert_int_equal(strlen(out), len);
     assert_int_equal(bht_dest_normalise(path, out, len), 0);
+    /* resolved through the link: "$R/a/x", which the fold ("$M/lnk/x") could not give */
+    snprintf(path, sizeof path, "%s/lnk/x", d->made);
+    len = strlen(d->real) + 4;
+    assert_int_equal(bht_dest_normalise(path, out, len + 1), 1);
+    assert_int_equal(strlen(out), len);
+    assert_int_equal(bht_dest_normalise(path, out, len), 0);
+    /* the root alone, and a name that folds to it */
+    assert_int_equal(bht_dest_normalise("//", out, 1), 0);
+    assert_int_equal(bht_dest_normalise("//", out, 2), 1);
+    assert_string_equal(out, "/");
+    assert_int_equal(bht_dest_normalise("/./..", out, 2), 1); /* "/.." does not fit; "/" does */
+    assert_string_equal(out, "/");
     /* folded: "/bht-gone/x" is 11 characters */
     assert_int_equal(bht_dest_normalise("/bht-gone/x", out, 12), 1);
     assert_string_equal(out, "/bht-gone/x");
@@ -208,6 +241,47 @@ static void same_path_compares_the_normal_forms(void **state)
     assert_int_equal(bht_dest_same_path(long_a, long_b), 0);
 }
 
+/* Out of memory: a name that cannot be normalised is reported so (0), and two names are
+ * then not known to be the same. */
+static void no_memory_means_no_normal_form(void **state)
+{
+    const struct dirs *d = *state;
+    char a[256], b[256], out[4096], want[4200];
+
+    snprintf(a, sizeof a, "%s/x", d->made);
+    snprintf(b, sizeof b, "%s//x", d->made);
+    malloc_ok_calls = 0; /* same_path's buffers */
+    assert_int_equal(bht_dest_same_path(a, b), 0);
+    malloc_ok_calls = 0; /* the parent's copy: the fold and a second resolution still work */
+    assert_int_equal(bht_dest_normalise(b, out, sizeof out), 1);
+    snprintf(want, sizeof want, "%s/x", d->real);
+    assert_string_equal(out, want);
+    snprintf(b, sizeof b, "%s/gone/x", d->made);
+    malloc_ok_calls = 1; /* the parent's copy, then the fold's buffer */
+    assert_int_equal(bht_dest_normalise(b, out, sizeof out), 0);
+    assert_int_equal(malloc_ok_calls, -1); /* the failure happened */
+}
+
+/* Every buffer normalise and same_path take is given back (realpath's result included). */
+static void nothing_is_left_allocated(void **state)
+{
+    const struct dirs *d = *state;
+    static const char *const tails[] = {"/x", "/gone/x", "/gone/../x", "/lnk/x", "/gone/../lnk/x"};
+    char a[256], b[256];
+    size_t before;
+
+    snprintf(a, sizeof a, "%s/x", d->made);
+    snprintf(b, sizeof b, "%s/./x", d->made);
+    assert_int_equal(bht_dest_same_path(a, b), 1); /* warm-up */
+    before = mallinfo2().uordblks;
+    for (size_t i = 0; i < sizeof tails / sizeof tails[0]; i++) {
+        snprintf(a, sizeof a, "%s%s", d->made, tails[i]);
+        snprintf(b, sizeof b, "%s/a/..%s", d->made, tails[i]);
+        (void)bht_dest_same_path(a, b);
+    }
+    assert_int_equal(mallinfo2().uordblks, before);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, dirs_setup, dirs_teardown)
@@ -219,6 +293,8 @@ int main(void)
         T(the_output_buffer_is_used_to_its_last_byte),
         cmocka_unit_test(a_bare_name_stays_as_it_is),
         T(same_path_compares_the_normal_forms),
+        T(no_memory_means_no_normal_form),
+        T(nothing_is_left_allocated),
     };
 #undef T
     return cmocka_run_group_tests_name("core_destination", tests, NULL, NULL);
