@@ -15,6 +15,7 @@
 #include "bitsht/fake_world.h"
 
 #define FAKE_NAME_MAX 128       /* bytes of DOMAIN or user name */
+#define FAKE_QUALIFIED_MAX (2 * FAKE_NAME_MAX + 2) /* "DOMAIN\name" and its NUL, with room */
 #define FAKE_SID_SIZE 64
 #define FAKE_LOCAL_PATH_MAX 260 /* MAX_PATH, docs/contract.md */
 #define FAKE_LOG_LINE 256

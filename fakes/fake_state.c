@@ -45,7 +45,7 @@ static void put_u64_or_dash(FILE *fp, uint64_t v, uint64_t none)
 
 static void put_user(FILE *fp, const struct fake_user *u)
 {
-    char q[2 * FAKE_NAME_MAX + 2];
+    char q[FAKE_QUALIFIED_MAX];
 
     if (!u) {
         fputs(" -", fp);
@@ -103,7 +103,7 @@ bht_hr bht_fake_state_save(struct bht_fake_world *w, const char *path, char *err
     unsigned jobs = 0;
     char *tmp;
     FILE *fp;
-    bht_hr hr = S_OK;
+    bht_hr hr;
     int write_failed;
 
     if (err && err_size)
@@ -489,7 +489,7 @@ static bht_hr parse_state(struct reader *r, char *text, struct loaded *ld)
     uint64_t nfiles = 0, end_count;
     struct fake_job *cur = NULL;
     int n, ended = 0;
-    bht_hr hr = S_OK;
+    bht_hr hr;
 
     while (*s) {
         char *nl = strchr(s, '\n');

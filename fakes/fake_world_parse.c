@@ -31,7 +31,7 @@ struct staging {
         seen_timeout, seen_speed, seen_local_domain;
     char local_domain[FAKE_NAME_MAX];
     enum bht_fake_profile profile;
-    char owner[2 * FAKE_NAME_MAX + 2];
+    char owner[FAKE_QUALIFIED_MAX];
     enum fake_admin_rule rule;
     uint64_t max_files, max_jobs, max_machine, retry_s, timeout_s, speed;
     struct fake_user *owner_user;

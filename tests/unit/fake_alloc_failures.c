@@ -13,10 +13,10 @@
 
 #define MAX_RUNS 100000u
 
-/* Every kind of declaration; 5 users and 17 resources so each growing array grows twice. */
+/* Every kind of declaration; 40 users and 37 resources: each growing array and index grows. */
 static char *rich_world(void)
 {
-    size_t cap = 8192, used = 0;
+    size_t cap = 16384, used = 0;
     char *s = malloc(cap);
     int i;
 
@@ -35,9 +35,10 @@ static char *rich_world(void)
                              "folder /srv/b/ writable-by=CORP\\bob,CORP\\alice\n"
                              "option owner=SVC\\runner\noption profile=wine8\n"
                              "fault cancel call=1 hr=0x80004005\nsystem cost=roaming\n");
-    for (i = 0; i < 15; i++)
-        used += (size_t)snprintf(s + used, cap - used, "resource https://x.example/r%d size=%d\n",
-                                 i, i);
+    for (i = 0; i < 35; i++) /* past 32: every index grows from 64 slots to 128 */
+        used += (size_t)snprintf(s + used, cap - used,
+                                 "user CORP\\u%d password=p\nresource https://x.example/r%d size=%d\n",
+                                 i, i, i);
     return s;
 }
 
@@ -74,8 +75,8 @@ static void a_world_parse_survives_every_allocation_failure(void **state)
         if (!fired) {
             const struct fake_resource *b = fake_find_resource(w, "\\\\fs\\share\\b");
             assert_hr(S_OK, hr);
-            assert_int_equal(w->users.n, 6); /* and SVC\runner, the implicit owner */
-            assert_int_equal(w->n_resources, 17);
+            assert_int_equal(w->users.n, 41); /* and SVC\runner, the implicit owner */
+            assert_int_equal(w->n_resources, 37);
             assert_int_equal(w->n_folders, 2);
             assert_string_equal(w->owner->name, "runner");
             assert_non_null(b);
@@ -102,16 +103,16 @@ static void a_world_parse_survives_every_allocation_failure(void **state)
     free(text);
 }
 
-/* A saved queue with 17 jobs (the loader's array grows twice), one of 5 files (its file
+/* A saved queue with 40 jobs (the loader's array and index grow), one of 5 files (its file
  * array grows twice) and a helper token. */
 static char *rich_state(struct fake_t *t, size_t *n)
 {
-    struct bht_job *jobs[17];
+    struct bht_job *jobs[40];
     char path[600], local[600], name[32];
     char *text;
     int i;
 
-    for (i = 0; i < 17; i++)
+    for (i = 0; i < 40; i++)
         jobs[i] = fake_t_new_job(t);
     for (i = 0; i < 5; i++) {
         snprintf(name, sizeof name, "f%d.bin", i);
@@ -121,7 +122,7 @@ static char *rich_state(struct fake_t *t, size_t *n)
     fake_t_set_alice_helper(t, jobs[1], BHT_TOKEN_LOCAL_FILE | BHT_TOKEN_NETWORK);
     fake_t_path(t, path, sizeof path, "rich.state");
     assert_hr(S_OK, bht_fake_state_save(t->w, path, NULL, 0));
-    for (i = 0; i < 17; i++)
+    for (i = 0; i < 40; i++)
         t->b->release(t->w, jobs[i]);
     text = fake_t_read_file(path, n);
     return text;
@@ -149,7 +150,7 @@ static void a_state_load_survives_every_allocation_failure(void **state)
         if (!fired) {
             alloc_track_end();
             assert_hr(S_OK, hr);
-            assert_int_equal(bht_fake_jobs_in_state(t->w, BHT_JOB_SUSPENDED), 17);
+            assert_int_equal(bht_fake_jobs_in_state(t->w, BHT_JOB_SUSPENDED), 40);
             break;
         }
         assert_hr(E_INVALIDARG, hr);

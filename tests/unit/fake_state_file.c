@@ -854,6 +854,29 @@ static void files_are_closed_after_use(void **state)
     assert_int_equal(fake_t_open_fds(), before);
 }
 
+/* Users at the name limit (127 bytes of domain and of name) survive a save and a load. */
+static void owners_with_the_longest_names_survive_a_round_trip(void **state)
+{
+    struct fake_t *t = *state;
+    char text[600], name[128], path[600];
+    struct bht_job *job;
+
+    memset(name, 'n', 127);
+    name[127] = '\0';
+    snprintf(text, sizeof text, "user %s\\%s password=p\noption owner=%s\\%s\n", name, name,
+             name, name);
+    fake_t_world(t, text);
+    job = fake_t_new_job(t);
+    t->b->release(t->w, job);
+    fake_t_path(t, path, sizeof path, "long.state");
+    save(t, path);
+    fake_t_world(t, text);
+    assert_hr(S_OK, bht_fake_state_load(t->w, path, NULL, 0));
+    assert_non_null(t->w->q_head);
+    assert_string_equal(t->w->q_head->owner->domain, name);
+    assert_string_equal(t->w->q_head->owner->name, name);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -879,6 +902,7 @@ int main(void)
         T(a_stale_temporary_is_replaced),
         T(final_jobs_are_not_saved),
         T(files_are_closed_after_use),
+        T(owners_with_the_longest_names_survive_a_round_trip),
     };
     return cmocka_run_group_tests_name("fake_state_file", tests, NULL, NULL);
 }
