@@ -20,6 +20,13 @@ static bht_hr usage_error(char *err, size_t err_size, const char *fmt, ...)
     return E_INVALIDARG;
 }
 
+/* The few allocations: refused with a message too (main prints err whatever failed). */
+static bht_hr out_of_memory(char *err, size_t err_size)
+{
+    snprintf(err, err_size, "out of memory");
+    return E_OUTOFMEMORY;
+}
+
 static int parse_u64(const char *text, uint64_t max, uint64_t *out)
 {
     char *end;
@@ -289,7 +296,7 @@ static bht_hr parse_transfer(int argc, char **argv, int i, struct cli_options *o
     bht_hr hr = S_OK;
 
     if (!pos)
-        return E_OUTOFMEMORY;
+        return out_of_memory(err, err_size);
     for (; i < argc; i++) {
         const char *a = argv[i];
         int c;
@@ -343,7 +350,7 @@ static bht_hr parse_transfer(int argc, char **argv, int i, struct cli_options *o
     o->file_count = npos / 2;
     o->files = calloc(o->file_count, sizeof *o->files);
     if (!o->files) {
-        hr = E_OUTOFMEMORY;
+        hr = out_of_memory(err, err_size);
         goto out;
     }
     for (size_t k = 0; k < o->file_count; k++) {
@@ -390,7 +397,7 @@ static bht_hr parse_sample_form(char **argv, struct cli_options *o, char *err, s
     o->sample_form = 1;
     o->files = calloc(1, sizeof *o->files);
     if (!o->files)
-        return E_OUTOFMEMORY;
+        return out_of_memory(err, err_size);
     o->files[0].remote = argv[1];
     o->files[0].local = argv[2];
     o->file_count = 1;
