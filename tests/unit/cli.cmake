@@ -1,10 +1,11 @@
 # CLI unit tests: argument parsing, output, job commands.
 bht_add_cmocka_test(NAME unit_cli_args SOURCES cli_args.c LIBS bitsht_cli LABELS unit fake)
-# The parser's allocations failing: calloc wrapped at link time (GNU ld --wrap), native only.
+# Allocations failing in the parser and the backend choice: calloc wrapped at link time
+# (GNU ld --wrap), native only.
 if(NOT WIN32)
-  bht_add_cmocka_test(NAME unit_cli_args_out_of_memory SOURCES cli_args_out_of_memory.c
+  bht_add_cmocka_test(NAME unit_cli_out_of_memory SOURCES cli_out_of_memory.c
                       LIBS bitsht_cli LABELS unit fake)
-  target_link_options(unit_cli_args_out_of_memory PRIVATE "-Wl,--wrap=calloc")
+  target_link_options(unit_cli_out_of_memory PRIVATE "-Wl,--wrap=calloc")
 endif()
 # The password sources and the stop signals (src/cli/password.c, stop_signals.c).
 bht_add_cmocka_test(NAME unit_cli_password SOURCES cli_password.c LIBS bitsht_cli

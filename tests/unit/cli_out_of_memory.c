@@ -1,7 +1,8 @@
-/* bitsht: command-line parsing when an allocation fails (src/cli/args.c). Linked with
- * -Wl,--wrap=calloc (tests/unit/cli.cmake): __wrap_calloc fails the nth call from now.
- * Each of the parser's allocations is refused with E_OUTOFMEMORY and a message (main
- * prints err whatever failed: it was empty), and nothing is left allocated. Issue 14. */
+/* bitsht: the CLI when an allocation fails: parsing (src/cli/args.c) and opening the
+ * fake backend (src/cli/backend_select.c). Linked with -Wl,--wrap=calloc
+ * (tests/unit/cli.cmake): __wrap_calloc fails the nth call from now. Each allocation is
+ * refused with E_OUTOFMEMORY and a message (main prints err whatever failed: the parser's
+ * was empty), and nothing is left allocated. Issue 14. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +13,7 @@
 #include <cmocka.h>
 
 #include "args.h"
+#include "backend_select.h"
 
 void *__real_calloc(size_t n, size_t size);
 void *__wrap_calloc(size_t n, size_t size);
@@ -53,10 +55,28 @@ static void every_allocation_failure_is_refused_with_a_message(void **state)
                                           password, NULL});
 }
 
+static void a_backend_without_memory_is_refused_with_a_message(void **state)
+{
+    struct cli_options o;
+    struct cli_backend b;
+    char err[256];
+
+    (void)state;
+    memset(&o, 0, sizeof o);
+    o.command = CLI_LIST;
+    calls_until_failure = 1; /* the fake world itself */
+    assert_int_equal(cli_backend_open(&o, &b, err, sizeof err), E_OUTOFMEMORY);
+    calls_until_failure = 0;
+    assert_string_equal(err, "out of memory");
+    assert_null(b.world);
+    assert_int_equal(cli_backend_close(&b, err, sizeof err), S_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_allocation_failure_is_refused_with_a_message),
+        cmocka_unit_test(a_backend_without_memory_is_refused_with_a_message),
     };
-    return cmocka_run_group_tests_name("cli_args_out_of_memory", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("cli_out_of_memory", tests, NULL, NULL);
 }
