@@ -154,8 +154,8 @@ static int parse_hresult(const char *s, bht_hr *out)
             return 0;
         v = (v << 4) | d;
     }
-    if (n == 0 || !(v & 0x80000000u))
-        return 0; /* a fatal outcome must be a failure code */
+    if (!(v & 0x80000000u))
+        return 0; /* a fatal outcome must be a failure code ("0x" alone is 0: none) */
     *out = BHT_HR(v);
     return 1;
 }

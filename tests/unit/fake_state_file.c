@@ -23,10 +23,11 @@
 
 static void save(struct fake_t *t, const char *path)
 {
-    char err[512];
+    char err[512] = "poison";
 
     if (bht_fake_state_save(t->w, path, err, sizeof err) != S_OK)
         fail_msg("save: %s", err);
+    assert_string_equal(err, ""); /* no error said for a save that worked */
 }
 
 static struct bht_job *open_id(struct fake_t *t, const char *id)
@@ -209,7 +210,9 @@ static void saving_into_a_missing_folder_fails_and_names_the_file(void **state)
     char path[600], err[700];
 
     fake_t_path(t, path, sizeof path, "no-dir/q.state");
+    alloc_track_begin();
     assert_true(BHT_FAILED(bht_fake_state_save(t->w, path, err, sizeof err)));
+    assert_int_equal(alloc_track_end(), 0); /* PATH.tmp's name freed */
     assert_non_null(strstr(err, "no-dir"));
 }
 
@@ -481,7 +484,7 @@ static void a_state_file_at_every_bound_loads(void **state)
         "bitsht-fake-state 1\nclock 9223372036854775807\nnext-serial 4294967295\n"
         "job {FFFFFFFE-FA4E-4B17-9B17-0000B175B175} 5 =CORP\\bob 3 63 1023 3 =CORP\\alice "
         "=CORP\\carol 9223372036854775807 18446744073709551614 9223372036854775807 0 1 1 7 "
-        "0xFFFFFFFF 1 2 =a%2fb%7e%7E%25%09\n"
+        "0xFFFFFFFF 1 2 =a%2fb%7e%7E%25%09%7F%1A%1a\n"
         "file 1 1 1 18446744073709551614 18446744073709551614 =https://x.example/a =" LOCAL_A
         " -\n"
         "file 0 0 0 - 0 =https://x.example/b =" LOCAL_B " -\n"
@@ -518,7 +521,7 @@ static void a_state_file_at_every_bound_loads(void **state)
     assert_int_equal(j->error.context, BHT_ERRCTX_REMOTE_APPLICATION);
     assert_int_equal((uint32_t)j->error.code, 0xFFFFFFFFu);
     assert_int_equal(j->error.file, 1);
-    assert_string_equal(j->display_name, "a/b~~%\t");
+    assert_string_equal(j->display_name, "a/b~~%\t\x7f\x1a\x1a");
     assert_int_equal(j->n_files, 2);
     assert_int_equal(j->files[0].done, 1);
     assert_int_equal(j->files[0].renamed, 1);
@@ -679,7 +682,9 @@ static void locking_refusals_are_told(void **state)
     bht_hr hr;
 
     fake_t_path(t, path, sizeof path, "no-dir/q.state");
+    alloc_track_begin();
     hr = bht_fake_state_lock(path, 1, &lock, err, sizeof err);
+    assert_int_equal(alloc_track_end(), 0); /* the name and the lock freed */
     assert_true(BHT_FAILED(hr));
     assert_null(lock);
     snprintf(want, sizeof want, "%s.lock: cannot lock the state file (%s)", path,
