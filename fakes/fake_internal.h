@@ -203,7 +203,6 @@ struct bht_fake_world {
     struct fake_index user_index;     /* DOMAIN\name without case -> user */
     struct fake_user *owner;      /* the process identity */
     char local_domain[FAKE_NAME_MAX]; /* the machine's name: its accounts are local (C112) */
-    char *owner_option;           /* "DOMAIN\user" from option owner=, resolved at parse end */
     struct fake_resource **resources;
     size_t n_resources;
     struct fake_index resource_index; /* remote name -> resource */

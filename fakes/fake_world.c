@@ -113,7 +113,6 @@ void bht_fake_world_free(struct bht_fake_world *w)
     for (i = 0; i < w->n_folders; i++)
         fake_folder_free(w->folders[i]);
     free(w->folders);
-    free(w->owner_option);
     free(w->imp_stack);
     free(w->log);
     free(w);

@@ -31,6 +31,13 @@ static struct {
 static char gone; /* marks a freed slot */
 static size_t n_live, n_overruns;
 static int tracking;
+/* The last tracked blocks freed, and whether their bytes were all 0 then. */
+#define FREED 16u
+static struct {
+    const void *p;
+    int zeroed;
+} freed[FREED];
+static unsigned n_freed;
 
 static size_t slot_of(const void *p)
 {
@@ -68,6 +75,12 @@ static int untrack(const void *p)
                     n_overruns++;
                     break;
                 }
+            freed[n_freed % FREED].p = p;
+            freed[n_freed % FREED].zeroed = 1;
+            for (k = 0; k < live[i].n; k++)
+                if (((const unsigned char *)p)[k])
+                    freed[n_freed % FREED].zeroed = 0;
+            n_freed++;
             live[i].p = &gone;
             n_live--;
             return 1;
@@ -92,6 +105,7 @@ void alloc_track_begin(void)
 {
     memset(live, 0, sizeof live);
     n_live = n_overruns = 0;
+    n_freed = 0;
     tracking = 1;
 }
 
@@ -99,6 +113,16 @@ size_t alloc_track_end(void)
 {
     tracking = 0;
     return n_live + n_overruns;
+}
+
+int alloc_freed_zeroed(const void *p)
+{
+    unsigned i;
+
+    for (i = 0; i < FREED && i < n_freed; i++)
+        if (freed[(n_freed - 1 - i) % FREED].p == p)
+            return freed[(n_freed - 1 - i) % FREED].zeroed;
+    return -1;
 }
 
 static int this_one_fails(void)

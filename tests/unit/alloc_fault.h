@@ -19,6 +19,9 @@ void alloc_track_begin(void);
 /* ... and returns how many of them are still allocated or were written past their end
  * (seen when freed): 0 when nothing leaked or overran. */
 size_t alloc_track_end(void);
+/* Whether tracked block p, among the last 16 freed, held only zero bytes when it was freed
+ * (1) or not (0); -1 when it is not among them. */
+int alloc_freed_zeroed(const void *p);
 #else /* elsewhere (MinGW): tracking sees nothing */
 static inline void alloc_track_begin(void) {}
 static inline size_t alloc_track_end(void) { return 0; }

@@ -291,10 +291,29 @@ static void a_world_frees_what_it_still_holds(void **state)
     assert_hr(S_OK, bht_fake_identity_ops.logon(w, "CORP", "bob", "hunter2",
                                                 BHT_LOGON_INTERACTIVE, &tok));
     assert_int_equal(bht_fake_open_tokens(w), 2);
+    assert_hr(S_OK, bht_fake_identity_ops.impersonate(w, tok)); /* still impersonating */
     assert_hr(S_OK, bht_fake_bits_ops.create_job(w, "j", &job));
     bht_fake_bits_ops.release(w, job); /* handles first (fakes/README.md); the job stays */
     bht_fake_world_free(w);
     assert_int_equal(alloc_track_end(), 0);
+}
+
+/* A user's password is wiped before its memory goes back (a secret, even a fake one). */
+static void a_freed_password_is_wiped_first(void **state)
+{
+    struct fake_user *u;
+    const void *password, *record;
+
+    (void)state;
+    alloc_track_begin();
+    u = fake_user_new("D", "n", "S3cret!", 0, 0, 1000);
+    assert_non_null(u);
+    password = u->password;
+    record = u;
+    fake_user_free(u);
+    assert_int_equal(alloc_track_end(), 0);
+    assert_int_equal(alloc_freed_zeroed(password), 1);
+    assert_int_equal(alloc_freed_zeroed(record), 0); /* the record itself is not wiped */
 }
 
 int main(void)
@@ -307,6 +326,7 @@ int main(void)
                                         fake_t_teardown),
         cmocka_unit_test(the_world_answers_out_of_memory),
         cmocka_unit_test(a_world_frees_what_it_still_holds),
+        cmocka_unit_test(a_freed_password_is_wiped_first),
         cmocka_unit_test_setup_teardown(buffers_are_as_large_as_what_they_hold, fake_t_setup_job,
                                         fake_t_teardown),
     };
