@@ -469,7 +469,7 @@ bht_hr bht_fake_implicit_credentials(const struct bht_fake_world *w, const char 
         out[0] = '\0';
     if (!job_id || !fake_job_parse_id(job_id, &serial) || !(j = fake_job_by_serial(w, serial)))
         return BG_E_NOT_FOUND;
-    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+    for (size_t i = 0; i < sizeof pairs / sizeof *pairs; i++) {
         int n;
 
         if (!(j->credentials & FAKE_CRED_BIT(pairs[i].target, pairs[i].scheme)))

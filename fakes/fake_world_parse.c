@@ -303,10 +303,10 @@ static bht_hr parse_logon_types(struct parser *p, char *value, unsigned *mask)
         comma = strchr(item, ',');
         if (comma)
             *comma = '\0';
-        for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        for (i = 0; i < sizeof names / sizeof *names; i++)
             if (!strcmp(item, names[i].name))
                 break;
-        if (i == sizeof(names) / sizeof(names[0]))
+        if (i == sizeof names / sizeof *names)
             return fail(p, "unknown logon type '%s'", item);
         *mask |= 1u << names[i].type;
         if (!comma)
@@ -682,7 +682,7 @@ static bht_hr run_pass(struct parser *p, const char *text, int pass)
     while (*s && hr == S_OK) {
         const char *end = strchr(s, '\n');
         size_t len = end ? (size_t)(end - s) : strlen(s);
-        char *tok[MAX_TOKENS];
+        char *tok[MAX_TOKENS] = {NULL}; /* past n: NULL, never a stale pointer */
         int n;
 
         p->line++;

@@ -345,6 +345,7 @@ static void corrupt_job_fields_are_refused_one_by_one(void **state)
         const char *fields, *why;
     } cases[] = {
         {"3 CORP\\bob 2 3 0 0 - - 0 - - 0 1 0 0 0x00000000 -1 0 =n", "malformed user field"},
+        {"3 =CORP%00bob 2 3 0 0 - - 0 - - 0 1 0 0 0x00000000 -1 0 =n", "malformed user field"},
         {"3 - 2 3 0 0 - - 0 - - 0 1 0 0 0x00000000 -1 0 =n", "a user is required"},
         {"x =CORP\\bob 2 3 0 0 - - 0 - - 0 1 0 0 0x00000000 -1 0 =n", "bad state"},
         {"3 =CORP\\bob 4 3 0 0 - - 0 - - 0 1 0 0 0x00000000 -1 0 =n", "bad job properties"},
@@ -434,6 +435,7 @@ static void corrupt_file_records_are_refused_one_by_one(void **state)
         {"file 0 0 0 10 0 =https://x.example/a - -", "bad file names"},
         {"file 0 0 0 10 0 =https://x.example/a = -", "bad file names"},
         {"file 0 0 0 10 0 =https://x.example/a =" LOCAL_A " =", "bad file names"},
+        {"file 0 0 0 10 0 =https://x.example/a =" LOCAL_A " =%00", "bad file names"},
         {"file 0 0 0 10 0 =https://x.example/a =" LOCAL_A " x", "bad file names"},
         {"file 0 0 0 10 0 x =" LOCAL_A " -", "bad file names"},
         {"file 0 0 0 10 0 =https://x.example/a x -", "bad file names"},

@@ -105,6 +105,10 @@ static void comments_blank_lines_and_crlf_are_ignored(void **state)
 static void an_empty_text_is_an_empty_world(void **state)
 {
     (void)state;
+    accepted("user CORP\\solo\n"); /* a user with nothing more: the empty password */
+    assert_string_equal(fake_find_user2(w, "CORP", "solo")->password, "");
+    bht_fake_world_free(w);
+    w = bht_fake_world_new();
     accepted("");
     assert_hr(BHT_E_LOGON_FAILURE, logon("LOCAL", "owner", ""));
 }
