@@ -357,10 +357,9 @@ static bht_hr read_file_line(struct reader *r, char **f, int n, struct fake_file
     if (!get_str(f[6], &out->remote) || !out->remote || !out->remote[0] ||
         !get_str(f[7], &out->local) || !out->local || !out->local[0] ||
         !get_str(f[8], &out->temp) || (out->temp && !out->temp[0])) {
-        free(out->remote);
+        free(out->remote); /* the record is dropped: n_files does not count it */
         free(out->local);
         free(out->temp);
-        memset(out, 0, sizeof(*out));
         return bad(r, "bad file names");
     }
     return S_OK;

@@ -430,6 +430,7 @@ static void corrupt_file_records_are_refused_one_by_one(void **state)
         {"file 1 0 0 - 0 =https://x.example/a =" LOCAL_A " -", "inconsistent byte counts"},
         {"file 1 0 0 10 9 =https://x.example/a =" LOCAL_A " -", "inconsistent byte counts"},
         {"file 0 1 0 10 0 =https://x.example/a =" LOCAL_A " -", "inconsistent byte counts"},
+        {"file 0 0 0 10 11 =https://x.example/a =" LOCAL_A " -", "inconsistent byte counts"},
         {"file 0 0 0 10 0 - =" LOCAL_A " -", "bad file names"},
         {"file 0 0 0 10 0 = =" LOCAL_A " -", "bad file names"},
         {"file 0 0 0 10 0 =https://x.example/a - -", "bad file names"},
