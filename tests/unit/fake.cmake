@@ -13,24 +13,19 @@ foreach(subject manager transfer tokens identity wine8 world_file state_file fau
                       LIBS bht_fake_test_support bitsht_fake bitsht_core LABELS unit fake)
 endforeach()
 
-# Every allocation of the world and state files failing in turn, leaks and overruns
-# (alloc_fault.c wraps malloc/calloc/realloc/free with GNU ld's --wrap): native builds
-# only. The world-file and state-file tests check with it that a refusal frees all it took.
+# Every allocation failing in turn, leaks and overruns (alloc_fault.c wraps malloc/calloc/
+# realloc/free with GNU ld's --wrap): native builds only. alloc_failures: world and state
+# files; oom: the ops, a transfer step, the index, read_all. The world-file and state-file
+# tests check with it that a refusal frees all it took.
 if(NOT WIN32)
-  bht_add_cmocka_test(NAME unit_fake_alloc_failures
-                      SOURCES "${CMAKE_CURRENT_LIST_DIR}/fake_alloc_failures.c"
-                      LIBS bht_fake_test_support bitsht_fake bitsht_core LABELS unit fake)
-  foreach(t unit_fake_alloc_failures unit_fake_world_file unit_fake_state_file)
+  foreach(subject alloc_failures oom)
+    bht_add_cmocka_test(NAME unit_fake_${subject}
+                        SOURCES "${CMAKE_CURRENT_LIST_DIR}/fake_${subject}.c"
+                        LIBS bht_fake_test_support bitsht_fake bitsht_core LABELS unit fake)
+  endforeach()
+  foreach(t unit_fake_alloc_failures unit_fake_oom unit_fake_world_file unit_fake_state_file)
     target_sources(${t} PRIVATE "${CMAKE_CURRENT_LIST_DIR}/alloc_fault.c")
     target_compile_definitions(${t} PRIVATE BHT_ALLOC_FAULT=1)
     target_link_options(${t} PRIVATE "-Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free")
   endforeach()
-endif()
-
-# Out of memory: the allocator wrapped at link time (GNU ld's --wrap), so native builds only.
-if(NOT WIN32)
-  bht_add_cmocka_test(NAME unit_fake_oom SOURCES "${CMAKE_CURRENT_LIST_DIR}/fake_oom.c"
-                      LIBS bht_fake_test_support bitsht_fake bitsht_core LABELS unit fake)
-  target_link_options(unit_fake_oom PRIVATE
-                      "LINKER:--wrap=malloc" "LINKER:--wrap=calloc" "LINKER:--wrap=realloc")
 endif()

@@ -1,68 +1,29 @@
 /* bitsht fake: out of memory. The fake checks every allocation it makes and answers
  * E_OUTOFMEMORY (or fails the job with it) leaving nothing half made; this program fails
- * each allocation of an operation in turn and checks that. The allocator is wrapped at link
- * time (-Wl,--wrap=malloc,calloc,realloc: GNU ld, so native builds only; see fake.cmake):
- * calls from the fake, the core and this file go through the __wrap_ functions below;
- * the C library's own allocations (fopen, ...) do not. */
+ * each allocation of an operation in turn and checks that, with alloc_fault.h (the allocator
+ * wrapped at link time: GNU ld, native builds only; the C library's own allocations, fopen's
+ * say, are not reached). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc_fault.h"
 #include "fake_support.h"
 #include "../../fakes/fake_internal.h"
 
 #define T(name) cmocka_unit_test_setup_teardown(name, fake_t_setup, fake_t_teardown)
 #define TJ(name) cmocka_unit_test_setup_teardown(name, fake_t_setup_job, fake_t_teardown)
 
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t n, size_t size);
-void *__real_realloc(void *p, size_t n);
-void *__wrap_malloc(size_t n);
-void *__wrap_calloc(size_t n, size_t size);
-void *__wrap_realloc(void *p, size_t n);
-
-/* -1: every allocation succeeds; k >= 0: k more succeed, the next one fails (once). */
-static long fail_countdown = -1;
-static unsigned failures;
-
-static int this_one_fails(void)
+/* k allocations from now succeed, the next one fails (once). */
+static void arm(long k)
 {
-    if (fail_countdown < 0)
-        return 0;
-    if (fail_countdown-- > 0)
-        return 0;
-    failures++;
-    return 1;
+    alloc_fault_arm((unsigned)k + 1);
 }
 
-void *__wrap_malloc(size_t n)
+/* Disarms; 1 when the planned failure happened. */
+static int disarm(void)
 {
-    return this_one_fails() ? NULL : __real_malloc(n);
-}
-
-void *__wrap_calloc(size_t n, size_t size)
-{
-    return this_one_fails() ? NULL : __real_calloc(n, size);
-}
-
-void *__wrap_realloc(void *p, size_t n)
-{
-    return this_one_fails() ? NULL : __real_realloc(p, n);
-}
-
-/* Arms the k-th allocation from now to fail; returns how many failed since the last arm. */
-static unsigned arm(long k)
-{
-    unsigned n = failures;
-
-    failures = 0;
-    fail_countdown = k;
-    return n;
-}
-
-static unsigned disarm(void)
-{
-    return arm(-1);
+    return alloc_fault_disarm();
 }
 
 /* create_job fails at each of its allocations with E_OUTOFMEMORY and leaves no job. */
