@@ -143,7 +143,7 @@ static const char *check_local(const char *local)
     static const char *const faults[] = {
         NULL, "local name is not valid UTF-8", "local name contains a control character",
         "local name is longer than MAX_PATH (260 characters)"};
-    const char *p, *why;
+    const char *why;
 
     if (!local || !*local)
         return "local name is empty";
@@ -161,10 +161,13 @@ static const char *check_local(const char *local)
         return why;
     if (strpbrk(local, "*?"))
         return "local name contains a wildcard";
-    /* NTFS streams: any ':' after the drive letter's one. */
-    p = is_drive_path(local) ? local + 2 : local;
-    if (local[0] != '/' && strchr(p, ':'))
-        return "local name names an NTFS stream";
+#ifdef _WIN32
+    { /* NTFS streams: any ':' after the drive letter's one (on POSIX ':' is a name's) */
+        const char *p = is_drive_path(local) ? local + 2 : local;
+        if (local[0] != '/' && strchr(p, ':'))
+            return "local name names an NTFS stream";
+    }
+#endif
     {
         size_t n = strlen(local);
         if (local[n - 1] == '/' || local[n - 1] == '\\')

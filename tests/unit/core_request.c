@@ -96,6 +96,9 @@ static const struct request_case cases[] = {
     {"https://cdn.example/a", "C:\\out\\a.bin:stream", 0, "NTFS stream"},
 #endif
     {"https://cdn.example/a", "\\\\?\\C:\\out\\a.bin", 0, "not a full path"},
+#ifndef _WIN32
+    {"https://cdn.example/a", "/srv/out/a:b.bin", 1, NULL}, /* ':' is a POSIX name's */
+#endif
     {"https://cdn.example/a", "/srv/out/", 0, "directory"},
 };
 
