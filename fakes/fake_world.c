@@ -400,9 +400,7 @@ bht_hr fake_leave(struct bht_fake_world *w, enum bht_fake_op op, bht_hr hr, cons
         line = w->log[w->log_start];
         w->log_start = (w->log_start + 1) % w->log_limit;
     }
-    n = snprintf(line, FAKE_LOG_LINE, "%s ", op_names[op]);
-    if (n < 0 || n >= FAKE_LOG_LINE)
-        n = 0;
+    n = snprintf(line, FAKE_LOG_LINE, "%s ", op_names[op]); /* at most 25 of its 256 bytes */
     if (fmt) {
         va_list ap2;
         va_start(ap, fmt);

@@ -4,6 +4,7 @@
  * Native builds only (GNU ld's --wrap). */
 #include "fake_support.h"
 
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -321,6 +322,23 @@ static void a_freed_password_is_wiped_first(void **state)
     assert_int_equal(alloc_freed_zeroed(record), 0); /* the record itself is not wiped */
 }
 
+/* Looking up the folder of a path frees the resolved names it asked the C library for
+ * (realpath's, not wrapped: the heap must not grow over many lookups). */
+static void folder_lookups_free_what_they_resolve(void **state)
+{
+    struct fake_t *t = *state;
+    size_t before;
+    int i;
+
+    (void)fake_find_folder(t->w, t->restricted); /* the C library's first-use allocations */
+    before = mallinfo2().uordblks;
+    for (i = 0; i < 1000; i++)
+        assert_non_null(fake_find_folder(t->w, t->restricted));
+    if (mallinfo2().uordblks > before + 4096)
+        fail_msg("the heap grew by %lu bytes over 1000 lookups",
+                 (unsigned long)(mallinfo2().uordblks - before));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -332,6 +350,8 @@ int main(void)
         cmocka_unit_test(the_world_answers_out_of_memory),
         cmocka_unit_test(a_world_frees_what_it_still_holds),
         cmocka_unit_test(a_freed_password_is_wiped_first),
+        cmocka_unit_test_setup_teardown(folder_lookups_free_what_they_resolve, fake_t_setup,
+                                        fake_t_teardown),
         cmocka_unit_test_setup_teardown(buffers_are_as_large_as_what_they_hold, fake_t_setup_job,
                                         fake_t_teardown),
     };

@@ -1,11 +1,17 @@
 /* bitsht fake: the world's own parts (fake_world.c) — users and the implicit owner, the
  * folder that governs a path, the virtual clock, the fault plan, the call log and the
  * accounting tests read. */
+#if !defined(_WIN32) && !defined(_XOPEN_SOURCE)
+#define _XOPEN_SOURCE 700 /* symlink */
+#endif
 #include "fake_support.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifndef _WIN32
+#include <unistd.h>
+#endif
 
 #include "../../fakes/fake_internal.h"
 
@@ -118,6 +124,28 @@ static void the_most_specific_folder_governs(void **state)
     f = fake_find_folder(t->w, NX S "a");
     assert_string_equal(f->path, NX S "a");
     assert_null(fake_find_folder(t->w, NX S "ab"));
+    assert_ptr_equal(fake_find_folder(t->w, t->restricted), t->w->folders[0]); /* declared first */
+    fake_t_world(t, NULL); /* the fixture's one folder */
+    assert_int_equal(t->w->n_folders, 1);
+    assert_ptr_equal(fake_find_folder(t->w, t->restricted), t->w->folders[0]);
+    assert_null(fake_find_folder(t->w, t->dir));
+#ifndef _WIN32
+    { /* two spellings of one folder (a link): the first declared governs */
+        char real[600], alias[600], text[1400];
+
+        fake_t_path(t, real, sizeof real, "real");
+        fake_t_path(t, alias, sizeof alias, "alias");
+        fake_t_mkdir(real);
+        assert_int_equal(symlink(real, alias), 0);
+        snprintf(text, sizeof text, "folder %s writable-by=CORP\\alice\nfolder %s writable-by=CORP\\bob\n",
+                 real, alias);
+        fake_t_world(t, text);
+        assert_string_equal(fake_find_folder(t->w, real)->path, real);
+        assert_string_equal(fake_find_folder(t->w, alias)->path, real);
+        remove(alias);
+        fake_t_rmdir(real);
+    }
+#endif
 }
 
 /* The clock never reaches UINT64_MAX, which means "no event" to the scheduler. */
@@ -256,7 +284,10 @@ static void a_new_world_has_the_windows_defaults(void **state)
     assert_int_equal(w->now_ms, 0);
     assert_null(w->owner);
     bht_fake_world_free(w);
-    bht_fake_world_free(NULL);
+    bht_fake_world_free(NULL); /* the free functions take NULL, as free does */
+    fake_user_free(NULL);
+    fake_resource_free(NULL);
+    fake_folder_free(NULL);
 }
 
 int main(void)

@@ -666,6 +666,8 @@ static void names_and_paths_at_their_limits(void **state)
     assert_string_equal(w->folders[1]->path, ROOT);
     assert_int_equal(w->folders[0]->writers.n, 1);
     refused("folder " ROOT_TMP " writable-by=A\\b\n", "t.world:1: duplicate folder '" ROOT_TMP "'");
+    accepted("folder " ROOT_TMP SEP "other writable-by=A\\b\n"); /* another folder: fine */
+    assert_int_equal(w->n_folders, 3);
 }
 
 /* A relative content= path is relative to the world file's folder (fakes/README.md). */
