@@ -433,7 +433,7 @@ static bht_hr read_job_line(struct reader *r, char **f, int n, const struct load
         !get_num_or_dash(f[11], UINT64_MAX - 1, FAKE_NO_EVENT, &v[5]) ||
         !get_num_or_dash(f[12], ld->clock, FAKE_NO_EVENT, &v[6]))
         return bad(r, "bad times");
-    if (v[5] != FAKE_NO_EVENT && v[5] < ld->clock)
+    if (v[5] < ld->clock) /* FAKE_NO_EVENT (none) is above any clock */
         return bad(r, "a step scheduled in the past");
     if (!get_num(f[13], MAX_FILES_IN_STATE, &v[7]) || !get_flag(f[14], &newf) ||
         !get_flag(f[15], &present) || !get_num(f[16], BHT_ERRCTX_REMOTE_APPLICATION, &v[8]))

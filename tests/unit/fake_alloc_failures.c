@@ -299,6 +299,11 @@ static void a_world_frees_what_it_still_holds(void **state)
     assert_int_equal(bht_fake_open_tokens(w), 2);
     assert_hr(S_OK, bht_fake_identity_ops.impersonate(w, tok)); /* still impersonating */
     assert_hr(S_OK, bht_fake_bits_ops.create_job(w, "j", &job));
+    assert_true(bht_fake_log_size(w) > 0);
+    bht_fake_set_log_limit(w, 4); /* the old log is freed, a new one made */
+    assert_int_equal(bht_fake_log_size(w), 0);
+    assert_hr(S_OK, fake_leave(w, BHT_OP_CLOSE, S_OK, NULL));
+    assert_int_equal(bht_fake_log_size(w), 1);
     bht_fake_bits_ops.release(w, job); /* handles first (fakes/README.md); the job stays */
     bht_fake_world_free(w);
     assert_int_equal(alloc_track_end(), 0);

@@ -250,9 +250,30 @@ static void implicit_credentials_name_every_pair(void **state)
     /* exactly the size it needs, then one byte short */
     assert_hr(S_OK, bht_fake_implicit_credentials(t->w, id, out, strlen(out) + 1));
     assert_hr(E_OUTOFMEMORY, bht_fake_implicit_credentials(t->w, id, out, strlen(out)));
-    j->credentials = FAKE_CRED_BIT(FAKE_AUTH_TARGET_PROXY, 5);
-    assert_hr(S_OK, bht_fake_implicit_credentials(t->w, id, out, sizeof out));
-    assert_string_equal(out, "proxy/passport");
+    { /* each pair alone: its own bit, its own name */
+        static const struct {
+            int target, scheme;
+            const char *name;
+        } one[] = {
+            {FAKE_AUTH_TARGET_SERVER, FAKE_AUTH_SCHEME_NEGOTIATE, "server/negotiate"},
+            {FAKE_AUTH_TARGET_SERVER, FAKE_AUTH_SCHEME_NTLM, "server/ntlm"},
+            {FAKE_AUTH_TARGET_PROXY, FAKE_AUTH_SCHEME_NEGOTIATE, "proxy/negotiate"},
+            {FAKE_AUTH_TARGET_PROXY, FAKE_AUTH_SCHEME_NTLM, "proxy/ntlm"},
+            {FAKE_AUTH_TARGET_SERVER, 1, "server/basic"},
+            {FAKE_AUTH_TARGET_SERVER, 2, "server/digest"},
+            {FAKE_AUTH_TARGET_SERVER, 5, "server/passport"},
+            {FAKE_AUTH_TARGET_PROXY, 1, "proxy/basic"},
+            {FAKE_AUTH_TARGET_PROXY, 2, "proxy/digest"},
+            {FAKE_AUTH_TARGET_PROXY, 5, "proxy/passport"},
+        };
+        size_t i;
+
+        for (i = 0; i < sizeof one / sizeof *one; i++) {
+            j->credentials = FAKE_CRED_BIT(one[i].target, one[i].scheme);
+            assert_hr(S_OK, bht_fake_implicit_credentials(t->w, id, out, sizeof out));
+            assert_string_equal(out, one[i].name);
+        }
+    }
     strcpy(out, "poison");
     assert_hr(BG_E_NOT_FOUND, bht_fake_implicit_credentials(t->w, NULL, out, sizeof out));
     assert_string_equal(out, "");
