@@ -373,6 +373,7 @@ static void corrupt_job_fields_are_refused_one_by_one(void **state)
         {"3 =CORP\\bob 2 3 0 0 - - 0 - - 0 1 0 0 1x00000000 -1 0 =n", "bad error code"},
         {"3 =CORP\\bob 2 3 0 0 - - 0 - - 0 1 0 0 0x000000000 -1 0 =n", "bad error code"},
         {"3 =CORP\\bob 2 3 0 0 - - 0 - - 0 1 0 0 0x0000000G -1 0 =n", "bad error code"},
+        {"3 =CORP\\bob 2 3 0 0 - - 0 - - 0 1 0 0 0y00000000 -1 0 =n", "bad error code"},
         {"3 =CORP\\bob 2 3 0 0 - - 0 - - 0 1 0 0 0x00000000 x 0 =n", "bad error file index"},
         {"3 =CORP\\bob 2 3 0 0 - - 0 - - 0 1 0 0 0x00000000 -1x 0 =n", "bad error file index"},
         {"3 =CORP\\bob 2 3 0 0 - - 0 - - 0 1 0 0 0x00000000 -2 0 =n", "bad error file index"},
@@ -603,12 +604,13 @@ static void state_files_at_the_lower_edges_load(void **state)
     /* the last serial below next-serial; current == the file count when not transferring */
     load_text(t, "bitsht-fake-state 1\nclock 100\nnext-serial 5\n"
                  "job {00000004-FA4E-4B17-9B17-0000B175B175} 3 =CORP\\bob 0 0 0 0 - - 100 100 "
-                 "100 1 0 0 0 0x80004005 0 1 =\n"
+                 "100 1 0 0 07 0x80004005 0 1 =\n"
                  "file 0 0 0 0 0 =https://x.example/a =" LOCAL_A " -\nend 1\n");
     assert_int_equal(t->w->q_head->serial, 4);
     assert_int_equal(t->w->q_head->current, 1);
     assert_int_equal(t->w->q_head->error.file, 0);
     assert_int_equal((uint32_t)t->w->q_head->error.code, 0x80004005u);
+    assert_int_equal(t->w->q_head->error.context, BHT_ERRCTX_REMOTE_APPLICATION); /* "07" */
     assert_string_equal(t->w->q_head->display_name, "");
     corrupt(t, "bitsht-fake-state 1\nclock 100\nnext-serial 4\n"
                "job {00000004-FA4E-4B17-9B17-0000B175B175} 3 =CORP\\bob 0 0 0 0 - - 100 100 "
