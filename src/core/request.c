@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -33,16 +34,16 @@ static bht_hr refuse(struct bht_report *report, const char *fmt, ...)
     return E_INVALIDARG;
 }
 
-static int starts_with_nocase(const char *s, const char *prefix)
+static bool starts_with_nocase(const char *s, const char *prefix)
 {
     for (; *prefix; s++, prefix++) {
         char a = *s, b = *prefix;
         if (a >= 'A' && a <= 'Z')
             a = (char)(a - 'A' + 'a');
         if (a != b)
-            return 0;
+            return false;
     }
-    return 1;
+    return true;
 }
 
 static int is_drive_path(const char *p)

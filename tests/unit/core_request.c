@@ -593,7 +593,8 @@ static void remote_forms_at_their_edges(void **state)
         "HTTPS://h/x", "hTtP://h/x", "FILE:///srv/x", "File://x", "A:\\x", "Z:/x", "a:\\x",
         "z:/x", "\\\\s\\share", "\\\\s\\share\\a.bin", "/srv/in/x",
     };
-    static const char *const not_a_path[] = {"@:\\x", "[:\\x", "`:\\x", "{:\\x", "C:x", "C;\\x"};
+    static const char *const not_a_path[] = {"@:\\x", "[:\\x", "`:\\x", "{:\\x", "C:x", "C;\\x",
+                                             "x\\s\\share", "\\xs\\share"}; /* one '\\' */
     static const char *const bad_unc[] = {"\\\\?\\C:\\x", "\\\\.\\pipe\\x", "\\\\\\x", "\\\\",
                                           "\\\\s\\", "\\\\s\\\\x", "\\\\s"};
     struct bht_report rep;
