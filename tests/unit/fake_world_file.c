@@ -453,6 +453,7 @@ static void every_other_refusal_names_its_line(void **state)
          "t.world:2: duplicate option 'clock-speed'"},
         {"option profile=wine8 x\n", "t.world:1: option: expected exactly one key=value"},
         {"fault\n", "t.world:1: fault: expected an op name"},
+        {"fault cancel\n", "t.world:1: fault: needs call=N and hr=0xHRESULT"},
         {"fault cancel call hr=0x80004005\n",
          "t.world:1: fault: unknown key 'call' (call=, hr=, persistent)"},
         {"fault cancel call=1 hr\n", "t.world:1: fault: unknown key 'hr' (call=, hr=, persistent)"},
