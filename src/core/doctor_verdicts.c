@@ -26,12 +26,12 @@ void bht_check_set(struct bht_check *out, enum bht_check_id id, enum bht_check_s
     snprintf(out->fix, sizeof out->fix, "%s", fix);
 }
 
+/* Only for a service that is not disabled: a disabled one has its own verdict. */
 static const char *start_type_name(enum bht_start_type t)
 {
     switch (t) {
     case BHT_START_AUTO: return "automatic";
     case BHT_START_DEMAND: return "manual";
-    case BHT_START_DISABLED: return "disabled";
     default: return "unknown";
     }
 }
@@ -98,16 +98,15 @@ void bht_verdict_service(bht_hr hr, const struct bht_service_info *svc, struct b
                   start_type_name(svc->start_type));
 }
 
+/* Only for the kinds that get a fail or a warning (the others have verdicts of their own). */
 static const char *session_name(enum bht_session_kind k)
 {
     switch (k) {
-    case BHT_SESSION_INTERACTIVE: return "an interactive logon";
     case BHT_SESSION_NETWORK: return "a network logon (WinRM, SSH, PsExec)";
     case BHT_SESSION_BATCH: return "a batch logon (a scheduled task)";
     case BHT_SESSION_SERVICE: return "a service logon (a service or CI agent account)";
     case BHT_SESSION_NEW_CREDENTIALS: return "a new-credentials logon (runas /netonly)";
-    case BHT_SESSION_OTHER: return "a logon of another type";
-    default: return "an unknown logon";
+    default: return "a logon of another type";
     }
 }
 
