@@ -389,6 +389,10 @@ static void corrupt_job_fields_are_refused_one_by_one(void **state)
          "a transferring job needs a current file"},
         {"5 =CORP\\bob 2 3 0 0 - - 0 - - 0 1 0 0 0x00000000 -1 0 =n",
          "a transient error needs its no-progress start"},
+        {"5 =CORP\\bob 2 3 0 0 - - 0 100 - 0 1 0 0 0x00000000 -1 0 =n",
+         "a transient error needs its no-progress start"},
+        {"2 =CORP\\bob 2 3 0 0 - - 0 - - 1 1 0 0 0x00000000 -1 1 =n",
+         "a transferring job needs a current file"},
         {"3 =CORP\\bob 2 3 0 0 - - 0 - - 0 1 0 0 0x00000000 -1 0 -", "bad display name"},
         {"3 =CORP\\bob 2 3 0 0 - - 0 - - 0 1 0 0 0x00000000 -1 0 n", "bad display name"},
         {"3 =CORP\\bob 2 3 0 0 - - 0 - - 0 1 0 0 0x00000000 -1 0 =%0", "bad display name"},
@@ -606,10 +610,12 @@ static void state_files_at_the_lower_edges_load(void **state)
     assert_null(t->w->q_head);
     /* the last serial below next-serial; current == the file count when not transferring */
     load_text(t, "bitsht-fake-state 1\nclock 100\nnext-serial 5\n"
-                 "job {00000004-FA4E-4B17-9B17-0000B175B175} 3 =CORP\\bob 0 0 0 0 - - 100 100 "
+                 "job {00000004-1111-4B17-9B17-222222222222} 5 =CORP\\bob 0 0 0 0 - - 100 - "
                  "100 1 0 0 07 0x80004005 0 1 =\n"
                  "file 0 0 0 0 0 =https://x.example/a =" LOCAL_A " -\nend 1\n");
     assert_int_equal(t->w->q_head->serial, 4);
+    assert_string_equal(t->w->q_head->id, "{00000004-1111-4B17-9B17-222222222222}"); /* as saved */
+    assert_int_equal(t->w->q_head->state, BHT_JOB_TRANSIENT_ERROR); /* no step, a start */
     assert_int_equal(t->w->q_head->current, 1);
     assert_int_equal(t->w->q_head->error.file, 0);
     assert_int_equal((uint32_t)t->w->q_head->error.code, 0x80004005u);
