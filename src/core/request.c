@@ -18,6 +18,7 @@
 #include "utf8.h"
 
 #define LOCAL_NAME_MAX 260     /* MAX_PATH, UTF-16 units */
+#define NO_LIMIT ((size_t)-1)  /* text_fault: no length limit (account names) */
 #define LOCAL_COMPONENT_MAX 255 /* one path component: NTFS's limit in UTF-16 units, and
                                    NAME_MAX bytes on POSIX file systems */
 
@@ -261,8 +262,8 @@ bht_hr bht_request_validate(const struct bht_request *req, struct bht_report *re
             "the helper's user or domain name contains a control character", NULL};
         if (!req->user || !*req->user)
             return refuse(report, "a helper token needs a user name");
-        if ((why = account_faults[text_fault(req->user, (size_t)-1)]) != NULL ||
-            (req->domain && (why = account_faults[text_fault(req->domain, (size_t)-1)]) != NULL))
+        if ((why = account_faults[text_fault(req->user, NO_LIMIT)]) != NULL ||
+            (req->domain && (why = account_faults[text_fault(req->domain, NO_LIMIT)]) != NULL))
             return refuse(report, "%s", why);
         if (!req->password)
             return refuse(report, "a helper token needs a password");
