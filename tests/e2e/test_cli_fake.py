@@ -1045,3 +1045,14 @@ def test_a_usage_error_names_the_problem_then_the_usage(cli):
     assert proc.returncode == 2
     assert json.loads(proc.stdout)["detail"] == "list: unexpected argument '--bogus'"
     assert proc.stderr == "bitsht: error: list: unexpected argument '--bogus'\n" + usage
+
+
+def test_a_json_error_comes_before_the_text_one_on_a_shared_stream(cli):
+    """Issue 14 (output.c): with stdout and stderr on one pipe (2>&1), the JSON object is
+    written out before the 'bitsht: error:' line, not at exit after it."""
+    proc = subprocess.run([*cli.command, "list", "--json", "--bogus"], stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True, timeout=60)
+    assert proc.returncode == 2
+    first, second = proc.stdout.splitlines()[:2]
+    assert json.loads(first)["exit_code"] == 2
+    assert second == "bitsht: error: list: unexpected argument '--bogus'"

@@ -301,6 +301,7 @@ static void stage_lines_name_each_step(void **state)
         {BHT_STEP_REVERT, "reverting to the job owner"},
         {BHT_STEP_SET_CREDENTIALS, "enabling implicit credentials for HTTP authentication"},
         {BHT_STEP_SET_PRIORITY, "setting the job priority"},
+        {BHT_STEP_SET_COST_FLAGS, "letting the job transfer on metered networks"},
         {BHT_STEP_ADD_FILE, "adding the files"},
         {BHT_STEP_RESUME, "starting the transfer"},
         {BHT_STEP_WAIT, "waiting for BITS"},
@@ -543,12 +544,41 @@ static void an_unknown_event_prints_nothing(void **state)
     assert_string_equal(e.text, "");
 }
 
+/* --allow-metered on a BITS without cost flags: the warning clears the bar first and is
+ * printed even with --quiet (it says the job may wait). */
+static void cost_flags_warning_clears_the_bar_even_when_quiet(void **state)
+{
+    static const char warning[] =
+        "bitsht: warning: --allow-metered: this BITS cannot set job cost flags (no "
+        "IBackgroundCopyJob5); the job keeps BITS's cost policy and may wait on a metered "
+        "network\n";
+    struct cli_output out;
+    struct bht_event ev;
+    struct capture o, e;
+    char want[512];
+
+    (void)state;
+    memset(&ev, 0, sizeof ev);
+    ev.kind = BHT_EVENT_COST_FLAGS_UNSUPPORTED;
+    out_init(&out, 0, 0);
+    out.bar_drawn = 1; /* a bar is on the line */
+    CAPTURE(o, e, out_event(&out, &ev));
+    snprintf(want, sizeof want, "\r\033[K%s", warning);
+    assert_string_equal(e.text, want);
+    assert_int_equal(out.bar_drawn, 0);
+    out_init(&out, 1, 1);
+    CAPTURE(o, e, out_event(&out, &ev));
+    assert_string_equal(e.text, warning);
+    assert_string_equal(o.text, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(json_string_escapes_every_ascii_special),
         cmocka_unit_test(new_credentials_hint_follows_only_a_server_refusal),
         cmocka_unit_test(an_unknown_event_prints_nothing),
+        cmocka_unit_test(cost_flags_warning_clears_the_bar_even_when_quiet),
         cmocka_unit_test(hr_json_has_hex_name_or_null_and_message),
         cmocka_unit_test(json_report_of_a_failure_has_every_field),
         cmocka_unit_test(json_report_without_job_or_bits_error_says_null),
