@@ -11,6 +11,7 @@
 #include "destination.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -108,14 +109,14 @@ static bht_hr fail_job_error(struct flow *f, bht_hr code, const char *fmt, ...)
     return code;
 }
 
-static int has_http_remote(const struct bht_request *req)
+static bool has_http_remote(const struct bht_request *req)
 {
     for (size_t i = 0; i < req->file_count; i++) {
         const char *r = req->files[i].remote;
         if ((r[0] == 'h' || r[0] == 'H') && strstr(r, "://"))
-            return 1;
+            return true;
     }
-    return 0;
+    return false;
 }
 
 /* Impersonate the helper, hand BITS its token and the flags, and always revert
