@@ -571,8 +571,7 @@ static void install(struct bht_fake_world *w, struct loaded *ld, struct fake_ind
     size_t i;
 
     fake_jobs_free_all(w);
-    w->job_index = *index; /* empty, with room for ld->n */
-    memset(index, 0, sizeof *index);
+    w->job_index = *index; /* empty, with room for ld->n; the caller drops its copy */
     for (i = 0; i < w->users.n; i++)
         w->users.v[i]->live_jobs = 0;
     memset(w->in_state, 0, sizeof(w->in_state));

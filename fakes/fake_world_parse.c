@@ -866,8 +866,7 @@ bht_hr bht_fake_world_parse(struct bht_fake_world *w, const char *text, const ch
     if (!w || !text)
         return E_INVALIDARG;
     memset(&st, 0, sizeof(st));
-    memset(&p, 0, sizeof(p));
-    p.w = w;
+    p.w = w; /* every field of p is set here (line by run_pass) */
     p.st = &st;
     st.sys = w->sys;
     p.source = source_name ? source_name : "(world)";

@@ -788,13 +788,15 @@ static void loading_and_saving_refuse_bad_arguments(void **state)
  * are those of the loaded jobs only. */
 static void a_load_replaces_the_accounting(void **state)
 {
-    static const char text[] = HDR JOB("3", "=CORP\\bob", "0 1 0 0 0x00000000 -1 0 =n") "end 1\n";
+    /* owned by CORP\\alice, the world's first user (every user's count is reset) */
+    static const char text[] = HDR JOB("3", "=CORP\\alice", "0 1 0 0 0x00000000 -1 0 =n")
+        "end 1\n";
     struct fake_t *t = *state;
     struct bht_job *jobs[2];
     char path[600];
     int i;
 
-    fake_t_world(t, "option max-jobs-per-user=2\n");
+    fake_t_world(t, "option owner=CORP\\alice\noption max-jobs-per-user=2\n");
     for (i = 0; i < 2; i++) {
         jobs[i] = fake_t_new_job(t);
         t->b->release(t->w, jobs[i]);
@@ -802,9 +804,12 @@ static void a_load_replaces_the_accounting(void **state)
     fake_t_path(t, path, sizeof path, "one.state");
     fake_t_write_file(path, text, strlen(text));
     assert_hr(S_OK, bht_fake_state_load(t->w, path, NULL, 0));
+    assert_int_equal(t->w->queue_len, 1); /* the two before are gone */
+    assert_int_equal(t->w->q_head->serial, 1);
+    assert_ptr_equal(t->w->q_head, t->w->q_tail);
     assert_int_equal(bht_fake_jobs_in_state(t->w, BHT_JOB_SUSPENDED), 1);
     assert_int_equal(bht_fake_job_count(t->w), 1); /* the loaded one, not the two before */
-    jobs[0] = fake_t_new_job(t); /* bob's second job: within the limit of 2 */
+    jobs[0] = fake_t_new_job(t); /* alice's second job: within the limit of 2 */
     assert_hr(BG_E_TOO_MANY_JOBS_PER_USER, t->b->create_job(t->w, "third", &jobs[1]));
     t->b->release(t->w, jobs[0]);
 }

@@ -240,6 +240,9 @@ static void a_second_parse_refuses_what_the_first_declared(void **state)
     refused("resource https://x.example/a size=1\n",
             "t.world:1: duplicate resource 'https://x.example/a'");
     refused("user CORP\\a password=y\n", "t.world:1: duplicate user 'CORP\\a'");
+    accepted("resource https://X.example/B size=1\n");
+    refused("resource https://X.example/B size=1\n",
+            "t.world:1: duplicate resource 'https://X.example/B'");
 }
 
 static void bad_numbers_are_refused(void **state)
