@@ -852,6 +852,7 @@ def test_a_control_character_in_the_user_never_reaches_a_logon(cli, tmp_path):
 @pytest.mark.parametrize("args,code,why", [
     (["list", "--json"], 1, "No space left on device"),
     (["--help"], 1, "No space left on device"),
+    (["--version"], 1, "No space left on device"),  # issue 14: main.c's version path
     (["transfer", "--json", "--no-helper-token", "https://cdn.example/public.bin", "{dest}"], 0,
      "a write failed"),  # the report's own flush failed first
 ])
