@@ -1057,3 +1057,12 @@ def test_a_json_error_comes_before_the_text_one_on_a_shared_stream(cli):
     first, second = proc.stdout.splitlines()[:2]
     assert json.loads(first)["exit_code"] == 2
     assert second == "bitsht: error: list: unexpected argument '--bogus'"
+
+
+def test_doctor_saves_the_fake_queue_it_used(cli, tmp_path):
+    """Issue 14 (main.c): doctor's throw-away jobs take job ids from the shared fake queue,
+    so it saves the queue like any command that changes it (ids stay unique)."""
+    state = tmp_path / "q.state"
+    proc = cli.run("doctor", "--fake-world", cli.world(), "--fake-state", state)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert state.exists() and state.stat().st_size > 0
