@@ -595,6 +595,8 @@ static void every_value_reaches_the_world(void **state)
     /* LOCAL\owner (the default owner, implicit) is the third account */
     assert_string_equal(w->owner->sid, "S-1-5-21-1004336348-1177238915-682003330-1002");
     assert_null(w->owner->password);
+    assert_int_equal(w->owner->admin, 0);      /* implicit: no admin, */
+    assert_int_equal(w->owner->logon_mask, 0); /* and no logon at all */
 
     /* a second text: options again (each once per text), numbering goes on, owner kept */
     accepted("user CORP\\c password=c\noption profile=wine8\noption admin-rule=1607\n"
