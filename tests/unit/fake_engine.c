@@ -4,7 +4,10 @@
  * (question 16), a source that vanishes or shrinks between two chunks, a temporary removed
  * under the job, an empty resource, a token dropped in the middle of a chunk (C100), an
  * undeclared local source read by a helper, and jobs leaving the scheduler's list in any
- * order. */
+ * order. Then what ci/mutants found unpinned: the owner as the writer of a declared folder,
+ * what a fatal or transient error does to the file and the schedule, a log-off with other
+ * jobs waiting (C100), when a transient error is fatal (C69, C71), SMB's transient error,
+ * 403, and Wine's list of HTTP error statuses and its bad-name error (§5 items 5-7). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +46,8 @@ static void what_a_remote_name_is(void **state)
         {"\\\\srv\\", FAKE_REMOTE_BAD},
         {"\\\\srv\\\\f", FAKE_REMOTE_BAD},
         {"\\x", FAKE_REMOTE_BAD},
+        {"x\\srv\\share", FAKE_REMOTE_BAD},  /* one backslash, second: no UNC name */
+        {"\\ssrv\\share", FAKE_REMOTE_BAD},  /* one backslash, first */
         {"file:///tmp/x", FAKE_REMOTE_LOCAL},
         {"FILE://x", FAKE_REMOTE_LOCAL},
         {"file://", FAKE_REMOTE_BAD},
@@ -450,6 +455,228 @@ static void wine8_sweeps_a_released_final_job_on_the_next_resume(void **state)
     t->b->release(t->w, b);
 }
 
+/* ---- survivors of ci/mutants in fakes/fake_engine.c (issue 14) ---- */
+
+/* C20: the owner writes a folder declared writable by them (no helper: the writer is the
+ * owner, never nobody). */
+static void the_owner_writes_a_folder_declared_for_them(void **state)
+{
+    struct fake_t *t = *state;
+    char world[800], local[600];
+
+    snprintf(world, sizeof world, "folder %s writable-by=CORP\\bob\n"
+                                  "resource https://cdn.example/w size=10\n", t->dir);
+    fake_t_world(t, world);
+    t->job = fake_t_new_job(t);
+    fake_t_add(t, "https://cdn.example/w", "w.bin", local);
+    assert_hr(S_OK, t->b->resume(t->w, t->job));
+    assert_state(BHT_JOB_TRANSFERRED, fake_t_run(t, t->job));
+    assert_hr(S_OK, t->b->complete(t->w, t->job));
+    assert_true(fake_t_file_is_pattern(local, 10));
+}
+
+/* C61, C62: a fatal error closes the file (a Resume reconnects and keeps the bytes
+ * written) and takes the job off the scheduler's list. */
+static void a_fatal_error_closes_the_file_and_leaves_the_schedule(void **state)
+{
+    struct fake_t *t = *state;
+    struct fake_job *j;
+    char local[600];
+
+    fake_t_world(t, "resource https://cdn.example/drop size=5000 rate=1000 "
+                    "drop-token-after=2500\n");
+    t->job = fake_t_new_job(t);
+    fake_t_add(t, "https://cdn.example/drop", "d.bin", local);
+    fake_t_set_alice_helper(t, t->job, BHT_TOKEN_LOCAL_FILE);
+    assert_hr(S_OK, t->b->resume(t->w, t->job));
+    assert_state(BHT_JOB_ERROR, fake_t_run(t, t->job));
+    j = t->job->job;
+    assert_int_equal(j->files[0].opened, 0);
+    assert_int_equal(j->active, 0);
+    assert_true(j->next_ms == FAKE_NO_EVENT);
+    assert_true(bytes_moved(t) == 2500);
+}
+
+/* C100: the owner logs off (drop-token-after) while other jobs with helper tokens are
+ * QUEUED, in TRANSIENT_ERROR or SUSPENDED: the first two fail at once with
+ * BG_E_TOKEN_REQUIRED (no context but the queue manager's) and leave the scheduler's list;
+ * the suspended one stays as it is. */
+static void a_log_off_fails_queued_and_waiting_jobs_with_helper_tokens(void **state)
+{
+    struct fake_t *t = *state;
+    struct bht_job *b[3], *dropper;
+    static const enum bht_job_state before[3] = {BHT_JOB_QUEUED, BHT_JOB_TRANSIENT_ERROR,
+                                                 BHT_JOB_SUSPENDED};
+    char local[600], name[32];
+
+    fake_t_world(t, "resource https://cdn.example/drop size=5000 rate=1000 "
+                    "drop-token-after=2500\n"
+                    "resource https://cdn.example/other size=10\n");
+    for (int i = 0; i < 3; i++) {
+        b[i] = fake_t_new_job(t);
+        snprintf(name, sizeof name, "o%d.bin", i);
+        fake_t_path(t, local, sizeof local, name);
+        assert_hr(S_OK, t->b->add_file(t->w, b[i], "https://cdn.example/other", local));
+        fake_t_set_alice_helper(t, b[i], BHT_TOKEN_LOCAL_FILE);
+        fake_job_set_state(t->w, b[i]->job, before[i]); /* as a state file may hold them */
+        if (before[i] != BHT_JOB_SUSPENDED)
+            fake_job_schedule(t->w, b[i]->job, 1000000);
+    }
+    dropper = t->job = fake_t_new_job(t);
+    fake_t_add(t, "https://cdn.example/drop", "d.bin", local);
+    fake_t_set_alice_helper(t, t->job, BHT_TOKEN_LOCAL_FILE);
+    assert_hr(S_OK, t->b->resume(t->w, t->job));
+    assert_state(BHT_JOB_ERROR, fake_t_run(t, t->job));
+    assert_true(bht_fake_now_ms(t->w) == 2500);
+    for (int i = 0; i < 2; i++) {
+        t->job = b[i];
+        assert_state(BHT_JOB_ERROR, fake_t_state(t, b[i]));
+        fake_t_expect_error(t, BHT_ERRCTX_GENERAL_QUEUE_MANAGER, BG_E_TOKEN_REQUIRED);
+        assert_int_equal(b[i]->job->active, 0);
+        assert_true(b[i]->job->next_ms == FAKE_NO_EVENT);
+    }
+    assert_state(BHT_JOB_SUSPENDED, fake_t_state(t, b[2]));
+    assert_false(b[2]->job->error.present);
+    for (int i = 0; i < 3; i++)
+        t->b->release(t->w, b[i]);
+    t->job = dropper;
+}
+
+/* C63, C69, C71: a transient error waits for a retry unless the timeout is zero or the
+ * retry delay is beyond it; a delay equal to the timeout still waits (and then gives up,
+ * C72); Wine has none (§5 item 5). The file is closed either way (bytes kept). */
+static void when_a_transient_error_is_fatal(void **state)
+{
+    static const struct {
+        const char *options;
+        enum bht_job_state first;
+    } c[] = {
+        {"option retry-delay=5\noption no-progress-timeout=5\n", BHT_JOB_TRANSIENT_ERROR},
+        {"option retry-delay=6\noption no-progress-timeout=5\n", BHT_JOB_ERROR},
+        {"option retry-delay=5\noption no-progress-timeout=0\n", BHT_JOB_ERROR},
+        {"option profile=wine8\n", BHT_JOB_ERROR},
+        {"", BHT_JOB_TRANSIENT_ERROR},
+    };
+    struct fake_t *t = *state;
+    char world[400], local[600];
+    enum bht_job_state st;
+
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        snprintf(world, sizeof world, "%sresource https://cdn.example/t size=10 transient=1\n",
+                 c[i].options);
+        fake_t_world(t, world);
+        t->job = fake_t_new_job(t);
+        fake_t_add(t, "https://cdn.example/t", "t.bin", local);
+        assert_hr(S_OK, t->b->resume(t->w, t->job));
+        t->job->job->files[0].opened = 1; /* whatever the job held before */
+        do
+            t->b->wait(t->w, t->job, 1, &st);
+        while (st == BHT_JOB_QUEUED || st == BHT_JOB_CONNECTING);
+        if (st != c[i].first)
+            fail_msg("case %u: state %d, want %d", (unsigned)i, (int)st, (int)c[i].first);
+        assert_true(bht_fake_now_ms(t->w) == 0);
+        assert_int_equal(t->job->job->error.context, BHT_ERRCTX_GENERAL_TRANSPORT);
+        assert_hr(BHT_E_WINHTTP_CANNOT_CONNECT, t->job->job->error.code);
+        assert_int_equal(t->job->job->files[0].opened, 0);
+        if (i == 0) { /* C72: the retry is due when the timeout runs out: ERROR at 5 s */
+            assert_state(BHT_JOB_ERROR, fake_t_run(t, t->job));
+            assert_true(bht_fake_now_ms(t->w) == 5000);
+        }
+        t->b->cancel(t->w, t->job);
+        t->b->release(t->w, t->job);
+        t->job = NULL;
+    }
+}
+
+/* A transient failure of an SMB source is BAD_NETPATH in the transport context (C15). */
+static void a_transient_smb_failure_is_bad_netpath(void **state)
+{
+    struct fake_t *t = *state;
+    enum bht_job_state st;
+    char local[600];
+
+    fake_t_world(t, "resource \\\\fs01\\pub\\f.bin size=10 transient=1\n");
+    t->job = fake_t_new_job(t);
+    fake_t_add(t, "\\\\fs01\\pub\\f.bin", "f.bin", local);
+    assert_hr(S_OK, t->b->resume(t->w, t->job));
+    do
+        t->b->wait(t->w, t->job, 1, &st);
+    while (st == BHT_JOB_QUEUED || st == BHT_JOB_CONNECTING);
+    assert_state(BHT_JOB_TRANSIENT_ERROR, st);
+    fake_t_expect_error(t, BHT_ERRCTX_GENERAL_TRANSPORT, BHT_E_BAD_NETPATH);
+}
+
+/* C61: an HTTP source readable only by others, without auth=network, is 403. */
+static void an_http_source_for_others_is_403(void **state)
+{
+    struct fake_t *t = *state;
+    char local[600];
+
+    fake_t_world(t, "resource https://cdn.example/private size=10 readable-by=CORP\\alice\n");
+    t->job = fake_t_new_job(t);
+    fake_t_add(t, "https://cdn.example/private", "p.bin", local);
+    assert_hr(S_OK, t->b->resume(t->w, t->job));
+    assert_state(BHT_JOB_ERROR, fake_t_run(t, t->job));
+    fake_t_expect_file_error(t, BHT_ERRCTX_REMOTE_FILE, BHT_BG_E_HTTP_ERROR(403),
+                             "https://cdn.example/private");
+}
+
+/* §5 item 7 (C62): Wine fails only on 400, 401, 404, 407, 414, 501, 503, 504 and 505; any
+ * other status's body is the file (the neighbours of each, and odd ones next to a listed
+ * even one). */
+static void wine8_http_statuses_that_are_errors(void **state)
+{
+    static const unsigned errors[] = {400, 401, 404, 407, 414, 501, 503, 504, 505};
+    static const unsigned files[] = {399, 402, 403, 405, 406, 408, 413, 415, 500, 502, 506};
+    struct fake_t *t = *state;
+    char world[200], local[600];
+    enum bht_job_state st;
+
+    for (size_t i = 0; i < sizeof errors / sizeof errors[0] + sizeof files / sizeof files[0];
+         i++) {
+        int is_error = i < sizeof errors / sizeof errors[0];
+        unsigned status = is_error ? errors[i] : files[i - sizeof errors / sizeof errors[0]];
+
+        snprintf(world, sizeof world,
+                 "option profile=wine8\nresource https://cdn.example/s size=10 fail=0x%08X\n",
+                 (unsigned)BHT_BG_E_HTTP_ERROR(status));
+        fake_t_world(t, world);
+        t->job = fake_t_new_job(t);
+        fake_t_add(t, "https://cdn.example/s", "s.bin", local);
+        assert_hr(S_OK, t->b->resume(t->w, t->job));
+        st = fake_t_run(t, t->job);
+        if (st != (is_error ? BHT_JOB_ERROR : BHT_JOB_TRANSFERRED))
+            fail_msg("status %u: state %d", status, (int)st);
+        if (is_error) {
+            fake_t_expect_error(t, BHT_ERRCTX_REMOTE_FILE, BHT_BG_E_HTTP_ERROR(status));
+            t->b->cancel(t->w, t->job);
+        } else {
+            assert_hr(S_OK, t->b->complete(t->w, t->job));
+            assert_true(fake_t_file_is_pattern(local, 10));
+        }
+        t->b->release(t->w, t->job);
+        t->job = NULL;
+    }
+}
+
+/* C17: a name Wine accepted but nobody can open fails with E_INVALIDARG and no context
+ * (which get_error does not report there: §5 item 6). */
+static void wine8_a_bad_name_is_invalidarg_without_context(void **state)
+{
+    struct fake_t *t = *state;
+    char local[600];
+
+    fake_t_world(t, "option profile=wine8\n");
+    t->job = fake_t_new_job(t);
+    fake_t_path(t, local, sizeof local, "bad.bin");
+    assert_hr(S_OK, t->b->add_file(t->w, t->job, "not a url", local));
+    assert_hr(S_OK, t->b->resume(t->w, t->job));
+    assert_state(BHT_JOB_ERROR, fake_t_run(t, t->job));
+    assert_true(t->job->job->error.present);
+    assert_int_equal(t->job->job->error.context, BHT_ERRCTX_NONE);
+    assert_hr(E_INVALIDARG, t->job->job->error.code);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -468,6 +695,14 @@ int main(void)
         T(jobs_leave_the_schedule_in_any_order),
         T(a_queued_job_with_every_file_done_is_transferred),
         T(wine8_sweeps_a_released_final_job_on_the_next_resume),
+        T(the_owner_writes_a_folder_declared_for_them),
+        T(a_fatal_error_closes_the_file_and_leaves_the_schedule),
+        T(a_log_off_fails_queued_and_waiting_jobs_with_helper_tokens),
+        T(when_a_transient_error_is_fatal),
+        T(a_transient_smb_failure_is_bad_netpath),
+        T(an_http_source_for_others_is_403),
+        T(wine8_http_statuses_that_are_errors),
+        T(wine8_a_bad_name_is_invalidarg_without_context),
     };
     return cmocka_run_group_tests_name("fake engine", tests, NULL, NULL);
 }
