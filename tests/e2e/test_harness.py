@@ -67,8 +67,14 @@ def build_fixtures(kind):
 
 
 def stop_wineserver(prefix):
+    """Stops the prefix's server and waits for it to be gone: a server still exiting when
+    ci/wine-run next starts one makes that start fail as "already running", and Wine's
+    processes were then started by the program, holding the test's pipe (seen once: the
+    test waited out its 600 s limit)."""
     if prefix.is_dir():
-        run(["wineserver", "-k"], env=dict(os.environ, WINEPREFIX=str(prefix)), timeout=60)
+        env = dict(os.environ, WINEPREFIX=str(prefix))
+        run(["wineserver", "-k"], env=env, timeout=60)
+        run(["wineserver", "-w"], env=env, timeout=60)
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,9 @@
 import importlib.machinery
 import importlib.util
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
 
@@ -146,3 +148,49 @@ def test_runner_kills_what_the_check_sees_and_lists_what_it_cannot(tmp_path):
     # The fixture itself is left as it was: mutants live only in the workers' copies.
     assert "if (v > 100)" in (FIXTURE / "clamp.c").read_text()
     assert not (FIXTURE / "check").exists()
+
+
+def test_an_interrupted_sweep_leaves_its_verdicts_so_far(tmp_path):
+    """Issue 14: the runner wrote its results only at the end, so a sweep killed after an
+    hour kept nothing. Now the JSON holds the verdicts so far, marked partial, and --rerun
+    takes them over."""
+    if shutil.which("cc") is None:
+        pytest.skip("no C compiler")
+    results = tmp_path / "mutants.json"
+    # The baseline and the first two mutants run the real check; from the third on, a test
+    # run waits for a release file (created once the runner is stopped, as a user stops it).
+    count, release = tmp_path / "runs", tmp_path / "release"
+    test_cmd = (f"echo x >> {count}; if [ $(wc -l < {count}) -le 3 ]; then ./check; "
+                f"else for i in $(seq 600); do [ -e {release} ] && exit 0; sleep 0.1; done; fi")
+    proc = subprocess.Popen(
+        [sys.executable, str(RUNNER), "--root", str(FIXTURE), "--setup-cmd", "true",
+         "--build-cmd", "cc -Wall -Werror -o check clamp.c check_clamp.c",
+         "--test-cmd", test_cmd, "--allow", str(FIXTURE / "mutants.allow"),
+         "--json", str(results), "-j", "1", "--save-every", "1", "--timeout", "120",
+         str(FIXTURE / "clamp.c")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        for _ in range(600):
+            if results.exists() and len(json.loads(results.read_text())["mutants"]) == 2:
+                break
+            assert proc.poll() is None, "the runner ended before it was stopped"
+            subprocess.run(["sleep", "0.1"])
+        else:
+            pytest.fail("no partial results after two mutants")
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        release.touch()
+    data = json.loads(results.read_text())
+    assert data["partial"] is True and data["done"] == 2 and data["of"] == 7
+    first_two = [(m["line"], m["change"], m["status"]) for m in data["mutants"]]
+    # The first two mutants in source order, judged by the real check.
+    assert first_two == [(7, "if (C) -> if (!(C))", "killed"), (7, "> -> >=", "survived")]
+    again = tmp_path / "again.json"
+    proc = subprocess.run(
+        [sys.executable, str(RUNNER), "--root", str(FIXTURE), "--setup-cmd", "true",
+         "--build-cmd", "cc -Wall -Werror -o check clamp.c check_clamp.c",
+         "--test-cmd", "./check", "--allow", str(FIXTURE / "mutants.allow"),
+         "--json", str(again), "--rerun", str(results), "--list", str(FIXTURE / "clamp.c")],
+        capture_output=True, text=True, timeout=60)
+    assert "1 verdicts (killed, timeout, stillborn) taken from" in proc.stdout

@@ -279,6 +279,12 @@ static int in_child(int (*child)(void *), void *arg)
     pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
+        /* The children test what the stop handlers do; a signal ignored when the suite
+         * started (a shell's background job ignores SIGINT) would stay ignored by design
+         * and fail them: start from the defaults, as a program started from a terminal. */
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
+        signal(SIGHUP, SIG_DFL);
         alarm(20); /* a read that never returns fails the test instead of hanging it */
         exit(child(arg)); /* not _exit: a coverage build writes the child's counts at exit */
     }
