@@ -20,7 +20,7 @@ static int fired;
 /* The blocks allocated since alloc_track_begin and not freed, with their sizes: an
  * open-addressing set, so a free of memory from before (or from the C library, say
  * realpath's) is told apart. Each such block has GUARD bytes past its end, checked when
- * it is freed. */
+ * it is freed, and is filled with 0xDD then. */
 #define SLOTS 65536u
 #define GUARD 8u
 #define GUARD_BYTE 0xA5
@@ -61,8 +61,8 @@ static void *track(void *p, size_t n)
     abort(); /* more live blocks than the set holds: make SLOTS larger */
 }
 
-/* Forgets p (checking its guard); 0 when p is not a tracked block. */
-static int untrack(const void *p)
+/* Forgets p (checking its guard; *out_n: its size); 0 when p is not a tracked block. */
+static int untrack(const void *p, size_t *out_n)
 {
     size_t i = slot_of(p), probes, k;
 
@@ -81,6 +81,8 @@ static int untrack(const void *p)
                 if (((const unsigned char *)p)[k])
                     freed[n_freed % FREED].zeroed = 0;
             n_freed++;
+            if (out_n)
+                *out_n = live[i].n;
             live[i].p = &gone;
             n_live--;
             return 1;
@@ -157,7 +159,7 @@ void *__wrap_realloc(void *p, size_t n)
 
     if (this_one_fails())
         return NULL; /* p stays as it was */
-    if (p && !untrack(p))
+    if (p && !untrack(p, NULL))
         return __real_realloc(p, n); /* from before: stays untracked */
     if (!tracking)
         return __real_realloc(p, n);
@@ -169,6 +171,9 @@ void *__wrap_realloc(void *p, size_t n)
 
 void __wrap_free(void *p)
 {
-    untrack(p);
+    size_t n;
+
+    if (untrack(p, &n))
+        memset(p, 0xDD, n); /* poisoned: a use after free reads 0xDD bytes, not old values */
     __real_free(p);
 }

@@ -309,6 +309,39 @@ static void a_world_frees_what_it_still_holds(void **state)
     assert_int_equal(alloc_track_end(), 0);
 }
 
+/* A completed job has left the queue and lives as long as its last handle: releasing one
+ * of two handles keeps it, the last one frees it with everything it held (the temporary's
+ * name went at the rename). */
+static void a_completed_job_goes_with_its_last_handle(void **state)
+{
+    struct fake_t *t = *state, u;
+    const struct bht_bits_ops *b = &bht_fake_bits_ops;
+    struct bht_job *job = NULL, *again = NULL;
+    char err[256], local[600], id[BHT_JOB_ID_SIZE];
+    enum bht_job_state st = BHT_JOB_QUEUED;
+
+    fake_t_path(t, local, sizeof local, "done.bin");
+    alloc_track_begin();
+    u = *t;
+    u.w = bht_fake_world_new();
+    assert_non_null(u.w);
+    assert_hr(S_OK, bht_fake_world_parse(u.w, FAKE_T_STANDARD_WORLD, NULL, err, sizeof err));
+    assert_hr(S_OK, b->create_job(u.w, "j", &job));
+    assert_hr(S_OK, b->get_id(u.w, job, id));
+    assert_hr(S_OK, b->open_job(u.w, id, &again));
+    assert_hr(S_OK, b->add_file(u.w, job, PUBLIC_URL, local));
+    assert_hr(S_OK, b->resume(u.w, job));
+    assert_state(BHT_JOB_TRANSFERRED, fake_t_run(&u, job));
+    assert_hr(S_OK, b->complete(u.w, job));
+    b->release(u.w, job);
+    assert_hr(S_OK, b->get_state(u.w, again, &st)); /* still there for the other handle */
+    assert_int_equal(st, BHT_JOB_ACKNOWLEDGED);
+    b->release(u.w, again);
+    bht_fake_world_free(u.w);
+    assert_int_equal(alloc_track_end(), 0);
+    assert_true(fake_t_file_is_pattern(local, PUBLIC_SIZE));
+}
+
 /* A user's password is wiped before its memory goes back (a secret, even a fake one). */
 static void a_freed_password_is_wiped_first(void **state)
 {
@@ -354,6 +387,8 @@ int main(void)
                                         fake_t_teardown),
         cmocka_unit_test(the_world_answers_out_of_memory),
         cmocka_unit_test(a_world_frees_what_it_still_holds),
+        cmocka_unit_test_setup_teardown(a_completed_job_goes_with_its_last_handle, fake_t_setup,
+                                        fake_t_teardown),
         cmocka_unit_test(a_freed_password_is_wiped_first),
         cmocka_unit_test_setup_teardown(folder_lookups_free_what_they_resolve, fake_t_setup,
                                         fake_t_teardown),

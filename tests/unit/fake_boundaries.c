@@ -13,6 +13,7 @@
 
 #define LOCAL_MAX 260
 #define U_PLUS_1F600 "\xf0\x9f\x98\x80" /* two UTF-16 units */
+#define U_PLUS_FFFD "\xef\xbf\xbd" /* one: the last lead byte of a BMP character */
 
 /* https://h/ followed by 'a's up to units UTF-16 units, the last character given. */
 static void url_of(char *out, size_t units, const char *last, size_t last_units)
@@ -40,6 +41,11 @@ static void remote_name_exactly_at_2200_units(void **state)
     url_of(url, BHT_REMOTE_NAME_MAX, U_PLUS_1F600, 2);
     assert_hr(S_OK, t->b->add_file(t->w, t->job, url, local));
     url_of(url, BHT_REMOTE_NAME_MAX + 1, U_PLUS_1F600, 2);
+    assert_hr(E_INVALIDARG, t->b->add_file(t->w, t->job, url, local));
+    /* 2199 units + U+FFFD (three bytes, one unit) = 2200; 2200 + it = 2201. */
+    url_of(url, BHT_REMOTE_NAME_MAX, U_PLUS_FFFD, 1);
+    assert_hr(S_OK, t->b->add_file(t->w, t->job, url, local));
+    url_of(url, BHT_REMOTE_NAME_MAX + 1, U_PLUS_FFFD, 1);
     assert_hr(E_INVALIDARG, t->b->add_file(t->w, t->job, url, local));
 }
 

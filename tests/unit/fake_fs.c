@@ -17,6 +17,7 @@
 #include "../../fakes/fake_internal.h"
 
 #ifndef _WIN32
+#include <fcntl.h>
 #include <unistd.h>
 #endif
 
@@ -395,6 +396,83 @@ static void the_lock_file_is_made_once_and_locks(void **state)
 #endif
 }
 
+#ifndef _WIN32
+/* C43: an existing destination is replaced whatever errno held before the call: only a
+ * failed unlink's errno is read. */
+static void replace_reads_errno_only_after_a_failed_unlink(void **state)
+{
+    struct fake_t *t = *state;
+    char from[600], to[600];
+    char *text;
+
+    fake_t_path(t, from, sizeof from, "from.tmp");
+    fake_t_path(t, to, sizeof to, "to.bin");
+    fake_t_write_file(to, "old", 3);
+    fake_t_write_file(from, "new", 3);
+    errno = EIO; /* left over from some earlier call */
+    assert_hr(S_OK, fake_fs_replace(from, to));
+    text = read_text(to);
+    assert_string_equal(text, "new");
+    free(text);
+}
+
+/* The files the fake makes (temporaries, the lock) get the mode any program's new file
+ * gets: 0666 less the umask. */
+static void new_files_get_0666_less_the_umask(void **state)
+{
+    struct fake_t *t = *state;
+    char path[600], lock[600];
+    struct stat st;
+    mode_t old = umask(0);
+    FILE *fp = NULL;
+    int fd = -1;
+
+    fake_t_path(t, path, sizeof path, "new.tmp");
+    fake_t_path(t, lock, sizeof lock, "q.lock");
+    assert_hr(S_OK, fake_fs_create_new(path, &fp));
+    fclose(fp);
+    assert_hr(S_OK, fake_fs_lock_open(lock, &fd));
+    fake_fs_lock_close(fd);
+    umask(old);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 07777, 0666);
+    assert_int_equal(stat(lock, &st), 0);
+    assert_int_equal(st.st_mode & 07777, 0666);
+}
+
+/* Descriptor 0 is a descriptor like any other: with standard input closed, the next open
+ * returns 0, every call takes it as a success, and closing the lock closes it. */
+static void descriptor_zero_is_a_descriptor_like_any_other(void **state)
+{
+    struct fake_t *t = *state;
+    char path[600], lock[600];
+    int saved = dup(0), fd = -1;
+    FILE *fp = NULL;
+
+    fake_t_path(t, path, sizeof path, "zero.tmp");
+    fake_t_path(t, lock, sizeof lock, "zero.lock");
+    if (saved >= 0) /* else standard input was closed already */
+        assert_int_equal(close(0), 0);
+    assert_hr(S_OK, fake_fs_create_new(path, &fp));
+    assert_int_equal(fileno(fp), 0);
+    fclose(fp);
+    assert_hr(S_OK, fake_fs_open_own(path, &fp));
+    assert_int_equal(fileno(fp), 0);
+    fclose(fp);
+    assert_hr(S_OK, fake_fs_lock_open(lock, &fd));
+    assert_int_equal(fd, 0);
+    assert_hr(S_OK, fake_fs_lock(fd, 0));
+    fake_fs_lock_close(fd);
+    errno = 0;
+    assert_int_equal(fcntl(0, F_GETFD), -1); /* closed */
+    assert_int_equal(errno, EBADF);
+    if (saved >= 0) {
+        assert_int_equal(dup2(saved, 0), 0);
+        close(saved);
+    }
+}
+#endif
+
 static void random_ids_differ_in_their_low_bits(void **state)
 {
     uint64_t v[8];
@@ -420,6 +498,9 @@ int main(void)
         T(a_folder_nobody_may_write_is_access_denied),
         T(replace_never_moves_a_link_and_reports_unlink_errors),
         T(no_link_is_followed_on_create_or_reopen),
+        T(replace_reads_errno_only_after_a_failed_unlink),
+        T(new_files_get_0666_less_the_umask),
+        T(descriptor_zero_is_a_descriptor_like_any_other),
 #endif
         T(replace_moves_a_temporary_over_the_destination),
         T(remove_is_quiet_about_a_missing_file),

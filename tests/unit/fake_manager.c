@@ -257,6 +257,31 @@ static void enum_jobs_lists_only_the_callers_live_jobs_with_the_prefix(void **st
     t->id->close(t->w, alice);
 }
 
+/* What enum_jobs reports for each job: its progress, and its creation time and age in
+ * whole seconds of the virtual clock (999 s: a divisor off by one shows). */
+static void enum_jobs_reports_progress_and_whole_seconds(void **state)
+{
+    struct fake_t *t = *state;
+    struct bht_job *job = NULL;
+    struct bht_job_info *v = NULL;
+    size_t n = 0;
+    char local[600];
+
+    bht_fake_advance(t->w, 999000);
+    assert_hr(S_OK, t->b->create_job(t->w, "bitsht:late", &job));
+    fake_t_path(t, local, sizeof local, "late.bin");
+    assert_hr(S_OK, t->b->add_file(t->w, job, PUBLIC_URL, local));
+    bht_fake_advance(t->w, 999000);
+    assert_hr(S_OK, t->b->enum_jobs(t->w, "bitsht:late", &v, &n));
+    assert_int_equal(n, 1);
+    assert_int_equal(v[0].created_unix_s, 1700000000u + 999u);
+    assert_int_equal(v[0].age_s, 999);
+    assert_int_equal(v[0].progress.files_total, 1);
+    assert_true(v[0].progress.bytes_total == BHT_SIZE_UNKNOWN); /* not yet connected (C56) */
+    t->b->free_mem(t->w, v);
+    t->b->release(t->w, job);
+}
+
 /* C53 */
 static void get_state_with_null_pointer_fails_and_leaves_the_job(void **state)
 {
@@ -334,6 +359,7 @@ int main(void)
         T(open_job_on_cancelled_or_acknowledged_job_fails_with_bg_e_not_found),
         T(open_job_of_another_user_fails_with_e_accessdenied_unless_admin),
         T(enum_jobs_lists_only_the_callers_live_jobs_with_the_prefix),
+        T(enum_jobs_reports_progress_and_whole_seconds),
         T(get_state_with_null_pointer_fails_and_leaves_the_job),
         T(get_progress_with_null_pointer_fails_with_e_invalidarg),
         T(progress_after_add_file_has_unknown_bytes_total),

@@ -70,6 +70,48 @@ static void every_op_refuses_a_null_job_or_out_pointer(void **state)
     assert_int_equal(fake_t_file_size(local), -1);
 }
 
+/* What a refused call leaves in its outputs: an empty id, no flags (C74), QUEUED, all-zero
+ * progress and error; and a successful GetProgress writes every field, whatever the caller's
+ * structure held before. */
+static void refused_calls_leave_defined_outputs(void **state)
+{
+    struct fake_t *t = *state;
+    char id[BHT_JOB_ID_SIZE], local[600];
+    uint32_t flags = 0xFFu;
+    enum bht_job_state st = BHT_JOB_ERROR;
+    struct bht_progress p, zero;
+    struct bht_job_error e, no_error;
+
+    memset(id, 'X', sizeof id);
+    assert_hr(E_INVALIDARG, t->b->get_id(t->w, NULL, id));
+    assert_int_equal(id[0], '\0');
+    assert_hr(E_INVALIDARG, t->b->get_notify_flags(t->w, NULL, &flags));
+    assert_int_equal(flags, 0);
+    assert_hr(E_INVALIDARG, t->b->get_state(t->w, NULL, &st));
+    assert_int_equal(st, BHT_JOB_QUEUED);
+    memset(&p, 0xAB, sizeof p);
+    memset(&zero, 0, sizeof zero);
+    assert_hr(E_INVALIDARG, t->b->get_progress(t->w, NULL, &p));
+    assert_memory_equal(&p, &zero, sizeof p);
+    memset(&e, 0xAB, sizeof e);
+    memset(&no_error, 0, sizeof no_error);
+    assert_hr(E_INVALIDARG, t->b->get_error(t->w, NULL, &e));
+    assert_memory_equal(&e, &no_error, sizeof e);
+    assert_hr(E_INVALIDARG, t->b->enum_jobs(t->w, "", NULL, NULL));
+    assert_true(fake_t_log_has(t, "enum_jobs \"\" 0 -> E_INVALIDARG")); /* no count */
+
+    fake_t_add(t, PUBLIC_URL, "p.bin", local);
+    assert_hr(S_OK, t->b->resume(t->w, t->job));
+    assert_state(BHT_JOB_TRANSFERRED, fake_t_run(t, t->job));
+    memset(&p, 0xAB, sizeof p);
+    assert_hr(S_OK, t->b->get_progress(t->w, t->job, &p));
+    zero.bytes_total = PUBLIC_SIZE;
+    zero.bytes_transferred = PUBLIC_SIZE;
+    zero.files_total = 1;
+    zero.files_transferred = 1;
+    assert_memory_equal(&p, &zero, sizeof p);
+}
+
 static void logon_by_upn_and_by_qualified_name(void **state)
 {
     struct fake_t *t = *state;
@@ -137,6 +179,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(every_op_refuses_a_null_job_or_out_pointer,
                                         fake_t_setup_job, fake_t_teardown),
+        cmocka_unit_test_setup_teardown(refused_calls_leave_defined_outputs, fake_t_setup_job,
+                                        fake_t_teardown),
         cmocka_unit_test_setup_teardown(logon_by_upn_and_by_qualified_name, fake_t_setup,
                                         fake_t_teardown),
         cmocka_unit_test_setup_teardown(tokens_close_in_any_order, fake_t_setup, fake_t_teardown),

@@ -26,28 +26,36 @@ static int disarm(void)
     return alloc_fault_disarm();
 }
 
-/* create_job fails at each of its allocations with E_OUTOFMEMORY and leaves no job. */
+/* create_job fails at each of its allocations with E_OUTOFMEMORY and leaves no job and
+ * nothing allocated behind. */
 static void create_job_out_of_memory(void **state)
 {
     struct fake_t *t = *state;
-    struct bht_job *h;
+    struct bht_job *h, *first = NULL;
     bht_hr hr;
     long k;
 
+    /* A first job makes the index, which then has room: what a failed create allocated
+     * and kept would be a leak. */
+    assert_hr(S_OK, t->b->create_job(t->w, "bitsht:first", &first));
     for (k = 0;; k++) {
         h = (struct bht_job *)1;
+        alloc_track_begin();
         arm(k);
         hr = t->b->create_job(t->w, "bitsht:oom", &h);
         if (!disarm())
             break;
+        assert_int_equal(alloc_track_end(), 0);
         assert_hr(E_OUTOFMEMORY, hr);
         assert_null(h);
-        assert_int_equal(bht_fake_job_count(t->w), 0);
+        assert_int_equal(bht_fake_job_count(t->w), 1);
     }
+    alloc_track_end();
     assert_hr(S_OK, hr);
-    assert_true(k >= 3); /* the job, its name, the handle (and the index) */
-    assert_int_equal(bht_fake_job_count(t->w), 1);
+    assert_true(k >= 3); /* the job, its name, the handle */
+    assert_int_equal(bht_fake_job_count(t->w), 2);
     t->b->release(t->w, h);
+    t->b->release(t->w, first);
 }
 
 /* add_file: the destination's folder name, the files array, the two names. */
@@ -215,6 +223,41 @@ static void reading_a_file_out_of_memory(void **state)
     assert_string_equal(err, want);
 }
 
+/* The second growth fails on a file bigger than the first buffer (64 KiB): the first
+ * buffer is freed with it, nothing leaks. A folder read as a file (EISDIR) frees its
+ * buffer too. */
+static void a_failed_read_frees_its_buffer(void **state)
+{
+    struct fake_t *t = *state;
+    char path[600], err[700];
+    static char big[100000];
+    char *text = (char *)1;
+    size_t n = 5;
+    FILE *fp;
+
+    memset(big, 'b', sizeof big);
+    fake_t_path(t, path, sizeof path, "big.txt");
+    fake_t_write_file(path, big, sizeof big);
+    fp = fopen(path, "rb");
+    assert_non_null(fp);
+    alloc_track_begin();
+    arm(1); /* allocation 0 is the first buffer, 1 its growth */
+    assert_hr(E_OUTOFMEMORY, fake_fs_read_all(fp, path, &text, &n, err, sizeof err));
+    assert_int_equal(disarm(), 1);
+    assert_int_equal(alloc_track_end(), 0);
+    fclose(fp);
+    assert_null(text);
+    assert_true(n == 0);
+
+    fp = fopen(t->dir, "rb");
+    assert_non_null(fp);
+    alloc_track_begin();
+    assert_hr(E_ACCESSDENIED, fake_fs_read_all(fp, t->dir, &text, &n, err, sizeof err));
+    assert_int_equal(alloc_track_end(), 0);
+    fclose(fp);
+    assert_null(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -225,6 +268,7 @@ int main(void)
         T(a_transfer_out_of_memory),
         cmocka_unit_test(the_index_out_of_memory),
         T(reading_a_file_out_of_memory),
+        T(a_failed_read_frees_its_buffer),
     };
     return cmocka_run_group_tests_name("fake out of memory", tests, NULL, NULL);
 }

@@ -240,6 +240,14 @@ static void token_calls_on_a_cancelled_job_fail_with_bg_e_invalid_state(void **s
     assert_hr(BG_E_INVALID_STATE, t->b->get_helper_token_flags(t->w, t->job, &got));
     assert_hr(BG_E_INVALID_STATE, t->b->get_helper_token_sid(t->w, t->job, &sid));
     assert_hr(BG_E_INVALID_STATE, t->b->clear_helper_token(t->w, t->job));
+    /* The same when IBitsTokenOptions is first asked for after the cancel (the call
+     * obtains it, then finds the job final). */
+    {
+        struct bht_job *other = fake_t_new_job(t);
+        assert_hr(S_OK, t->b->cancel(t->w, other));
+        assert_hr(BG_E_INVALID_STATE, t->b->set_helper_token(t->w, other));
+        t->b->release(t->w, other);
+    }
 }
 
 /* C100 */

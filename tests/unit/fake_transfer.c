@@ -442,15 +442,36 @@ static void complete_whose_rename_fails_on_disk_returns_the_error_and_can_be_ret
     struct fake_t *t = *state;
     char local[600];
 
+    char first[600];
+
+    /* The first file renames; the second's place is taken by a folder. */
+    fake_t_add(t, PUBLIC_URL, "first.bin", first);
     fake_t_add(t, PUBLIC_URL, "a.bin", local);
     assert_hr(S_OK, t->b->resume(t->w, t->job));
     assert_state(BHT_JOB_TRANSFERRED, fake_t_run(t, t->job));
     fake_t_mkdir(local);
     assert_hr(E_ACCESSDENIED, t->b->complete(t->w, t->job)); /* EISDIR / EACCES mapped */
     assert_state(BHT_JOB_TRANSFERRED, fake_t_state(t, t->job));
+    assert_true(fake_t_file_is_pattern(first, PUBLIC_SIZE));
+    assert_int_equal(fake_t_count_temporaries(t->dir), 1); /* a.bin's, kept */
+    { /* the half-done Complete is kept by a state file and read back */
+        char path[600], err[700];
+        struct bht_fake_world *w2 = bht_fake_world_new();
+        assert_non_null(w2);
+        fake_t_path(t, path, sizeof path, "q.state");
+        assert_hr(S_OK, bht_fake_state_save(t->w, path, err, sizeof err));
+        assert_hr(S_OK, bht_fake_world_parse(w2, FAKE_T_STANDARD_WORLD, NULL, err, sizeof err));
+        assert_hr(S_OK, bht_fake_state_load(w2, path, err, sizeof err));
+        assert_int_equal(bht_fake_job_count(w2), 1);
+        bht_fake_world_free(w2);
+    }
+    /* The retry renames only what is left; the first file stays as it is. */
+    fake_t_write_file(first, "mine", 4);
     fake_t_rmdir(local);
     assert_hr(S_OK, t->b->complete(t->w, t->job));
     assert_true(fake_t_file_is_pattern(local, PUBLIC_SIZE));
+    assert_int_equal(fake_t_file_size(first), 4);
+    assert_int_equal(fake_t_count_temporaries(t->dir), 0);
 }
 
 /* C43 (question 16) */

@@ -161,8 +161,10 @@ static void complete_with_a_failed_rename_still_acknowledges(void **state)
     assert_hr(S_OK, t->b->resume(t->w, t->job));
     assert_state(BHT_JOB_TRANSFERRED, fake_t_run(t, t->job));
     fake_t_mkdir(local); /* a folder where the file should go: the rename fails */
+    assert_int_equal(fake_t_count_temporaries(t->dir), 1);
     assert_hr(BG_S_PARTIAL_COMPLETE, t->b->complete(t->w, t->job));
     assert_state(BHT_JOB_ACKNOWLEDGED, fake_t_state(t, t->job));
+    assert_int_equal(fake_t_count_temporaries(t->dir), 0); /* the temporary went too */
     fake_t_rmdir(local);
 }
 
