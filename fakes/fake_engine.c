@@ -327,8 +327,10 @@ static void next_chunk(const struct bht_fake_world *w, const struct fake_file *f
 
     if (res && res->rate && n > res->rate)
         n = res->rate; /* one virtual second's worth */
+    /* The chunk stops at the drop; at byte 0 that is a step of no bytes (the drop comes
+     * before any byte moves). */
     if (res && !res->token_dropped && res->drop_token_after != FAKE_NO_EVENT &&
-        f->bytes_done < res->drop_token_after && f->bytes_done + n > res->drop_token_after)
+        f->bytes_done <= res->drop_token_after && f->bytes_done + n > res->drop_token_after)
         n = res->drop_token_after - f->bytes_done;
     *bytes = n;
     *ms = (res && res->rate) ? (n * 1000u + res->rate - 1) / res->rate : 0;
@@ -411,7 +413,7 @@ static void open_current(struct bht_fake_world *w, struct fake_job *j)
          * open per file instead of two; the benchmark is I/O bound). Progress still moves
          * only at the step; a failure here is left for the step to meet and report. */
         next_chunk(w, f, &bytes, &ms);
-        f->on_disk = 0;
+        f->on_disk = 0; /* nothing written ahead yet */
         if (bytes == size && ms == 0 && !(src.res && src.res->stall) &&
             copy_bytes(f, src.res, 0, size, fp, &ignored) == S_OK)
             f->on_disk = size;
@@ -436,10 +438,10 @@ static bht_hr copy_bytes(const struct fake_file *f, const struct fake_resource *
     FILE *own_out = NULL, *in = NULL;
     char *owned = NULL;
     const char *path = NULL;
-    bht_hr hr = S_OK;
+    bht_hr hr = S_OK; /* what a write through the caller's handle answers */
 
     if (n == 0)
-        return S_OK;
+        return S_OK; /* nothing to copy */
     buf = malloc(n < IO_BLOCK ? (size_t)n : IO_BLOCK);
     if (!buf) {
         *ctx = BHT_ERRCTX_LOCAL_FILE; /* as for the temporary's name: never "no context" */

@@ -320,16 +320,32 @@ static void a_completed_job_goes_with_its_last_handle(void **state)
     char err[256], local[600], id[BHT_JOB_ID_SIZE];
     enum bht_job_state st = BHT_JOB_QUEUED;
 
+    char src[600], url[700], world[1600], local2[600], local3[600];
+    int fds;
+
+    /* Three sources: the pattern, a file no resource declares (a file:// URL) and a
+     * declared one read from a file a second at a time: their buffers, names and open
+     * files all go back. */
     fake_t_path(t, local, sizeof local, "done.bin");
+    fake_t_path(t, local2, sizeof local2, "done2.bin");
+    fake_t_path(t, local3, sizeof local3, "done3.bin");
+    fake_t_path(t, src, sizeof src, "src.bin");
+    fake_t_write_file(src, "0123456789", 10);
+    snprintf(url, sizeof url, "file://%s%s", src[0] == '/' ? "" : "/", src);
+    snprintf(world, sizeof world,
+             FAKE_T_STANDARD_WORLD "resource https://x.example/f content=%s rate=4\n", src);
+    fds = fake_t_open_fds();
     alloc_track_begin();
     u = *t;
     u.w = bht_fake_world_new();
     assert_non_null(u.w);
-    assert_hr(S_OK, bht_fake_world_parse(u.w, FAKE_T_STANDARD_WORLD, NULL, err, sizeof err));
+    assert_hr(S_OK, bht_fake_world_parse(u.w, world, NULL, err, sizeof err));
     assert_hr(S_OK, b->create_job(u.w, "j", &job));
     assert_hr(S_OK, b->get_id(u.w, job, id));
     assert_hr(S_OK, b->open_job(u.w, id, &again));
     assert_hr(S_OK, b->add_file(u.w, job, PUBLIC_URL, local));
+    assert_hr(S_OK, b->add_file(u.w, job, url, local2));
+    assert_hr(S_OK, b->add_file(u.w, job, "https://x.example/f", local3));
     assert_hr(S_OK, b->resume(u.w, job));
     assert_state(BHT_JOB_TRANSFERRED, fake_t_run(&u, job));
     assert_hr(S_OK, b->complete(u.w, job));
@@ -339,7 +355,18 @@ static void a_completed_job_goes_with_its_last_handle(void **state)
     b->release(u.w, again);
     bht_fake_world_free(u.w);
     assert_int_equal(alloc_track_end(), 0);
+    assert_int_equal(fake_t_open_fds(), fds);
     assert_true(fake_t_file_is_pattern(local, PUBLIC_SIZE));
+    {
+        char *text;
+        size_t n = 0;
+        text = fake_t_read_file(local2, &n);
+        assert_true(n == 10 && !memcmp(text, "0123456789", 10));
+        free(text);
+        text = fake_t_read_file(local3, &n);
+        assert_true(n == 10 && !memcmp(text, "0123456789", 10));
+        free(text);
+    }
 }
 
 /* A user's password is wiped before its memory goes back (a secret, even a fake one). */

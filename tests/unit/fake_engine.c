@@ -273,6 +273,117 @@ static void a_token_drop_in_the_middle_of_a_chunk(void **state)
     assert_true(bytes_moved(t) == 5000);
 }
 
+/* drop-token-after=0: the owner logs off before the first byte, whatever the rate (the
+ * fake once moved a whole first chunk, or with no rate the whole file, before the drop). */
+static void a_token_drop_at_byte_0_comes_before_any_byte(void **state)
+{
+    struct fake_t *t = *state;
+    char local[600];
+
+    fake_t_world(t, "resource https://cdn.example/fast size=5000 drop-token-after=0\n"
+                    "resource https://cdn.example/slow size=5000 rate=1000 drop-token-after=0\n");
+    for (int i = 0; i < 2; i++) {
+        t->job = fake_t_new_job(t);
+        fake_t_add(t, i ? "https://cdn.example/slow" : "https://cdn.example/fast", "z.bin",
+                   local);
+        fake_t_set_alice_helper(t, t->job, BHT_TOKEN_LOCAL_FILE);
+        assert_hr(S_OK, t->b->resume(t->w, t->job));
+        assert_state(BHT_JOB_ERROR, fake_t_run(t, t->job));
+        fake_t_expect_error(t, BHT_ERRCTX_GENERAL_QUEUE_MANAGER, BG_E_TOKEN_REQUIRED);
+        assert_true(bytes_moved(t) == 0);
+        t->b->cancel(t->w, t->job);
+        t->b->release(t->w, t->job);
+        t->job = NULL;
+    }
+}
+
+/* A drop planned after the last byte is no drop: the file completes as it reaches it. */
+static void a_token_drop_at_the_last_byte_is_no_drop(void **state)
+{
+    struct fake_t *t = *state;
+    char local[600];
+
+    fake_t_world(t, "resource https://cdn.example/drop size=5000 rate=1000 "
+                    "drop-token-after=5000\n");
+    t->job = fake_t_new_job(t);
+    fake_t_add(t, "https://cdn.example/drop", "d.bin", local);
+    fake_t_set_alice_helper(t, t->job, BHT_TOKEN_LOCAL_FILE);
+    assert_hr(S_OK, t->b->resume(t->w, t->job));
+    assert_state(BHT_JOB_TRANSFERRED, fake_t_run(t, t->job));
+    assert_true(bytes_moved(t) == 5000);
+    assert_hr(S_OK, t->b->complete(t->w, t->job));
+    assert_true(fake_t_file_is_pattern(local, 5000));
+}
+
+/* The temporary holds what has been transferred and no more: a rate-limited file grows a
+ * second's worth per step; a one-byte file is written whole at once. */
+static void the_temporary_grows_with_the_transfer(void **state)
+{
+    struct fake_t *t = *state;
+    char local[600], one[600];
+    char *tmp;
+
+    fake_t_world(t, "resource https://cdn.example/slow size=5000 rate=1000\n"
+                    "resource https://cdn.example/one size=1\n");
+    t->job = fake_t_new_job(t);
+    fake_t_add(t, "https://cdn.example/slow", "s.bin", local);
+    fake_t_add(t, "https://cdn.example/one", "one.bin", one);
+    assert_hr(S_OK, t->b->resume(t->w, t->job));
+    run_to_bytes(t, 2000);
+    assert_true(bytes_moved(t) == 2000);
+    tmp = fake_temp_name(t->job->job, 0);
+    assert_non_null(tmp);
+    assert_true(fake_t_file_size(tmp) == 2000);
+    free(tmp);
+    assert_state(BHT_JOB_TRANSFERRED, fake_t_run(t, t->job));
+    assert_hr(S_OK, t->b->complete(t->w, t->job));
+    assert_true(fake_t_file_is_pattern(local, 5000));
+    assert_true(fake_t_file_is_pattern(one, 1));
+}
+
+/* Connected but before its first step, a file that takes time holds no byte yet, even one
+ * that fits in a single step (500 bytes at 1000/s; 1 byte in 1 ms); a chunk cut short by a
+ * token drop writes only up to the drop. */
+static void nothing_is_written_ahead_of_the_clock(void **state)
+{
+    struct fake_t *t = *state;
+    static const char *const names[] = {"https://cdn.example/half", "https://cdn.example/ms"};
+    enum bht_job_state st = BHT_JOB_QUEUED;
+    char local[600];
+    char *tmp;
+
+    fake_t_world(t, "resource https://cdn.example/half size=500 rate=1000\n"
+                    "resource https://cdn.example/ms size=1 rate=1000\n"
+                    "resource https://cdn.example/cut size=5000 drop-token-after=2500\n");
+    for (int i = 0; i < 2; i++) {
+        t->job = fake_t_new_job(t);
+        fake_t_add(t, names[i], i ? "ms.bin" : "half.bin", local);
+        assert_hr(S_OK, t->b->resume(t->w, t->job));
+        st = BHT_JOB_QUEUED;
+        for (int k = 0; k < 3 && st != BHT_JOB_TRANSFERRING; k++)
+            t->b->wait(t->w, t->job, 0, &st); /* connects now; the step is due later */
+        assert_state(BHT_JOB_TRANSFERRING, st);
+        assert_true(bytes_moved(t) == 0);
+        tmp = fake_temp_name(t->job->job, 0);
+        assert_true(fake_t_file_size(tmp) == 0);
+        free(tmp);
+        assert_state(BHT_JOB_TRANSFERRED, fake_t_run(t, t->job));
+        assert_hr(S_OK, t->b->complete(t->w, t->job));
+        assert_true(fake_t_file_is_pattern(local, i ? 1 : 500));
+        t->b->release(t->w, t->job);
+        t->job = NULL;
+    }
+    t->job = fake_t_new_job(t);
+    fake_t_add(t, "https://cdn.example/cut", "cut.bin", local);
+    fake_t_set_alice_helper(t, t->job, BHT_TOKEN_LOCAL_FILE);
+    assert_hr(S_OK, t->b->resume(t->w, t->job));
+    assert_state(BHT_JOB_ERROR, fake_t_run(t, t->job));
+    assert_true(bytes_moved(t) == 2500);
+    tmp = fake_temp_name(t->job->job, 0);
+    assert_true(fake_t_file_size(tmp) == 2500);
+    free(tmp);
+}
+
 #ifndef _WIN32
 /* An undeclared real file on this machine is the owner's: a helper asked to read local
  * sources (NETWORK, C101) is refused; a missing one is FILE_NOT_FOUND in an existing folder
@@ -688,6 +799,10 @@ int main(void)
         T(a_temporary_removed_under_the_job),
         T(an_empty_resource_makes_an_empty_file),
         T(a_token_drop_in_the_middle_of_a_chunk),
+        T(a_token_drop_at_the_last_byte_is_no_drop),
+        T(a_token_drop_at_byte_0_comes_before_any_byte),
+        T(the_temporary_grows_with_the_transfer),
+        T(nothing_is_written_ahead_of_the_clock),
 #ifndef _WIN32
         T(undeclared_local_sources),
 #endif

@@ -827,6 +827,25 @@ static void the_no_progress_timer_starts_at_the_first_transient_error(void **sta
     assert_hr(BHT_E_WINHTTP_CANNOT_CONNECT, e.code);
 }
 
+/* C72: progress restarts the timer. The first file fails at 0, 600 and 1200 s and arrives
+ * at 1800 s; the second then fails for 3000 s more (1800-4200) and arrives at 4800 s: in
+ * time, as its hour runs from 1800 s, not from 0. */
+static void progress_restarts_the_no_progress_timer(void **state)
+{
+    struct fake_t *t = *state;
+    char a[600], b[600];
+
+    fake_t_world(t, "option no-progress-timeout=3600\noption retry-delay=600\n"
+                    "resource https://cdn.example/a size=1 transient=3\n"
+                    "resource https://cdn.example/b size=1 transient=5\n");
+    t->job = fake_t_new_job(t);
+    fake_t_add(t, "https://cdn.example/a", "a.bin", a);
+    fake_t_add(t, "https://cdn.example/b", "b.bin", b);
+    assert_hr(S_OK, t->b->resume(t->w, t->job));
+    assert_state(BHT_JOB_TRANSFERRED, fake_t_run(t, t->job));
+    assert_int_equal(bht_fake_now_ms(t->w), 4800u * 1000u);
+}
+
 /* backend.h wait: a stalled job times out with S_FALSE after exactly the timeout */
 static void wait_on_a_stalled_job_times_out_on_the_virtual_clock(void **state)
 {
@@ -922,6 +941,7 @@ int main(void)
         T(retry_delay_beyond_the_timeout_means_no_retry),
         T(retry_delay_below_five_seconds_becomes_five),
         T(transient_errors_become_error_after_the_no_progress_timeout),
+        T(progress_restarts_the_no_progress_timer),
         T(the_no_progress_timer_starts_at_the_first_transient_error),
         T(wait_on_a_stalled_job_times_out_on_the_virtual_clock),
         T(rate_limited_transfer_takes_virtual_time_and_reports_progress),
