@@ -63,7 +63,7 @@ int fake_job_parse_id(const char *id, uint32_t *out_serial)
         if (a >= 'a' && a <= 'f')
             a = (char)(a - 'a' + 'A'); /* GUID strings compare without case */
         if (a != b)
-            return 0;
+            return 0; /* not the fixed middle part */
     }
     *out_serial = serial;
     return 1;

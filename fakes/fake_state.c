@@ -326,7 +326,7 @@ static int split_fields(char *line, char **f, int max)
 
     for (;;) { /* an empty line is one empty field: no record has that count */
         if (n == max)
-            return -1;
+            return -1; /* more fields than any record has */
         f[n++] = s;
         s = strchr(s, ' ');
         if (!s)

@@ -369,6 +369,48 @@ static void a_completed_job_goes_with_its_last_handle(void **state)
     }
 }
 
+/* A job cancelled mid-transfer leaves the schedule with the queue: its memory can go with
+ * its last handle while the clock runs on (freed blocks are poisoned, so a job left in the
+ * schedule would be followed into them). Wine keeps a final job listed until the next
+ * Resume (§5 item 15); a job with no handle left goes then. */
+static void final_jobs_leave_the_schedule_and_the_queue_whole(void **state)
+{
+    struct fake_t *t = *state, u;
+    const struct bht_bits_ops *b = &bht_fake_bits_ops;
+    struct bht_job *job = NULL, *other = NULL;
+    char err[256], local[600], world[1200];
+
+    (void)t;
+    for (int wine = 0; wine < 2; wine++) {
+        snprintf(world, sizeof world, "%s" FAKE_T_STANDARD_WORLD
+                 "resource https://cdn.example/slow size=5000 rate=1000\n",
+                 wine ? "option profile=wine8\n" : "");
+        fake_t_path(t, local, sizeof local, wine ? "w.bin" : "s.bin");
+        alloc_track_begin();
+        u = *t;
+        u.w = bht_fake_world_new();
+        assert_non_null(u.w);
+        assert_hr(S_OK, bht_fake_world_parse(u.w, world, NULL, err, sizeof err));
+        assert_hr(S_OK, b->create_job(u.w, "j", &job));
+        assert_hr(S_OK, b->add_file(u.w, job, "https://cdn.example/slow", local));
+        assert_hr(S_OK, b->resume(u.w, job));
+        bht_fake_advance(u.w, 1500);
+        assert_state(BHT_JOB_TRANSFERRING, fake_t_state(&u, job));
+        b->cancel(u.w, job);
+        b->release(u.w, job);
+        assert_int_equal(u.w->queue_len, wine); /* Wine: still listed */
+        bht_fake_advance(u.w, 10000);
+        assert_hr(S_OK, b->create_job(u.w, "k", &other));
+        assert_hr(S_OK, b->add_file(u.w, other, "https://cdn.example/slow", local));
+        assert_hr(S_OK, b->resume(u.w, other)); /* Wine: sweeps the cancelled job */
+        assert_int_equal(u.w->queue_len, 1);
+        b->cancel(u.w, other);
+        b->release(u.w, other);
+        bht_fake_world_free(u.w);
+        assert_int_equal(alloc_track_end(), 0);
+    }
+}
+
 /* A user's password is wiped before its memory goes back (a secret, even a fake one). */
 static void a_freed_password_is_wiped_first(void **state)
 {
@@ -416,6 +458,8 @@ int main(void)
         cmocka_unit_test(a_world_frees_what_it_still_holds),
         cmocka_unit_test_setup_teardown(a_completed_job_goes_with_its_last_handle, fake_t_setup,
                                         fake_t_teardown),
+        cmocka_unit_test_setup_teardown(final_jobs_leave_the_schedule_and_the_queue_whole,
+                                        fake_t_setup, fake_t_teardown),
         cmocka_unit_test(a_freed_password_is_wiped_first),
         cmocka_unit_test_setup_teardown(folder_lookups_free_what_they_resolve, fake_t_setup,
                                         fake_t_teardown),

@@ -28,6 +28,25 @@ static void expect_open(struct fake_t *t, const char *id, bht_hr hr, const char 
     t->b->release(t->w, h);
 }
 
+/* The id is {serial-tag's top 16 bits-4B17-9B17-the next 16 and the low 32}, upper case. */
+static void an_id_spells_the_serial_and_the_world_tag(void **state)
+{
+    struct fake_t *t = *state;
+    struct bht_job *h;
+    char id[BHT_JOB_ID_SIZE];
+
+    bht_fake_world_set_id_tag(t->w, 0x123456789ABCDEF0ull);
+    h = fake_t_new_job(t);
+    assert_hr(S_OK, t->b->get_id(t->w, h, id));
+    assert_string_equal(id, "{00000001-1234-4B17-9B17-56789ABCDEF0}");
+    t->b->release(t->w, h);
+    bht_fake_world_set_id_tag(t->w, 0xFFFFFFFFFFFFFFFFull);
+    h = fake_t_new_job(t);
+    assert_hr(S_OK, t->b->get_id(t->w, h, id));
+    assert_string_equal(id, "{00000002-FFFF-4B17-9B17-FFFFFFFFFFFF}");
+    t->b->release(t->w, h);
+}
+
 static void ids_at_the_edges_of_each_hex_range(void **state)
 {
     struct fake_t *t = *state;
@@ -93,6 +112,8 @@ static void ids_at_the_edges_of_each_hex_range(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(an_id_spells_the_serial_and_the_world_tag, fake_t_setup,
+                                        fake_t_teardown),
         cmocka_unit_test_setup_teardown(ids_at_the_edges_of_each_hex_range, fake_t_setup,
                                         fake_t_teardown),
     };

@@ -81,6 +81,22 @@ static void add_file_out_of_memory(void **state)
     assert_true(k >= 3);
     assert_hr(S_OK, t->b->get_progress(t->w, t->job, &p));
     assert_int_equal(p.files_total, 1);
+
+    /* A second file (the array has room now): a failure at any of its allocations leaves
+     * nothing allocated behind. */
+    fake_t_path(t, local, sizeof local, "oom2.bin");
+    for (k = 0;; k++) {
+        alloc_track_begin();
+        arm(k);
+        hr = t->b->add_file(t->w, t->job, PUBLIC_URL, local);
+        if (!disarm())
+            break;
+        assert_int_equal(alloc_track_end(), 0);
+        assert_hr(E_OUTOFMEMORY, hr);
+    }
+    alloc_track_end();
+    assert_hr(S_OK, hr);
+    assert_true(k >= 3); /* the folder's name, the two names */
 }
 
 /* open_job's handle, enum_jobs' list, get_helper_token_sid's string. */

@@ -308,6 +308,17 @@ static void corrupt_state_files_are_refused_with_the_reason(void **state)
     corrupt(t, HDR "job {00000009-FA4E-4B17-9B17-0000B175B175} 3 =CORP\\bob 2 3 0 0 - - 0 - - "
                    "0 1 0 0 0x00000000 -1 0 =n\nend 1\n",
             "line 4: bad job id"); /* beyond next-serial */
+    { /* a non-hex digit at the first and last place of each tag group, or a broken
+       * separator in the fixed middle "-4B17-9B17-": each is no id */
+        static const int at[] = {10, 13, 14, 25, 32, 33, 36};
+        for (size_t k = 0; k < sizeof at / sizeof at[0]; k++) {
+            char text[400];
+            snprintf(text, sizeof text, HDR JOB("3", "=CORP\\bob", "0 1 0 0 0x00000000 -1 0 =n")
+                     "end 1\n");
+            text[strlen(HDR) + 4 + at[k]] = at[k] == 14 ? '+' : 'G';
+            corrupt(t, text, "line 4: bad job id");
+        }
+    }
     corrupt(t, HDR JOB("3", "=CORP\\bob", "0 1 0 0 0x00000000 -1 1 =n") "end 1\n",
             "line 5: expected a file record");
     corrupt(t, HDR JOB("3", "=CORP\\bob", "0 1 0 0 0x00000000 -1 1 =n")
