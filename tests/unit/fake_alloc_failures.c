@@ -220,6 +220,15 @@ static void the_world_answers_out_of_memory(void **state)
     assert_true(alloc_fault_disarm());
     assert_int_equal(alloc_track_end(), 0);
     assert_int_equal(w->users.n, 0);
+    { /* the session op then knows no owner: admin unknown, no account (not stale bytes) */
+        struct bht_session_info ses;
+        memset(&ses, 0xAB, sizeof ses);
+        alloc_fault_arm(1);
+        assert_hr(S_OK, bht_fake_system_ops.session(w, &ses));
+        assert_true(alloc_fault_disarm());
+        assert_int_equal(ses.admin, BHT_TRI_UNKNOWN);
+        assert_string_equal(ses.account, "");
+    }
 
     /* the call log is a diagnostic: its own failure never changes the op's answer */
     alloc_fault_arm(1);

@@ -234,6 +234,23 @@ static void proxy_values(void **state)
     snprintf(reason, sizeof reason, "system: proxy takes direct, named:HOST:PORT, auto, "
              "auto:URL or unknown, not 'auto:%s'", longest);
     refused(line, reason);
+    /* The shortest server (one character); none at all, or a prefix without its colon,
+     * is no value. */
+    assert_string_equal(declared("system proxy=auto:x").proxy.server, "x");
+    assert_string_equal(declared("system proxy=named:y").proxy.server, "y");
+    {
+        static const char *const bad_values[] = {"auto:", "named:", "autox:y", "namedxhost:1"};
+        for (size_t i = 0; i < sizeof bad_values / sizeof bad_values[0]; i++) {
+            snprintf(line, sizeof line, "system proxy=%s", bad_values[i]);
+            snprintf(reason, sizeof reason, "system: proxy takes direct, named:HOST:PORT, "
+                     "auto, auto:URL or unknown, not '%s'", bad_values[i]);
+            refused(line, reason);
+        }
+    }
+    snprintf(line, sizeof line, "system proxy=auto:%s", longest);
+    snprintf(reason, sizeof reason, "system: proxy takes direct, named:HOST:PORT, auto, "
+             "auto:URL or unknown, not 'auto:%s'", longest);
+    refused(line, reason);
     refused("system proxy=named:", "system: proxy takes direct, named:HOST:PORT, auto, "
                                    "auto:URL or unknown, not 'named:'");
     refused("system proxy=auto:", "system: proxy takes direct, named:HOST:PORT, auto, "

@@ -170,6 +170,9 @@ static void ops_outside_the_list_have_no_plan_and_no_name(void **state)
     struct fake_t *t = *state;
     const enum bht_fake_op bad = (enum bht_fake_op)BHT_OP_COUNT;
 
+    /* A plan for the first op puts non-zero numbers right after the call counts: an op
+     * one past the list must not read them. */
+    assert_int_equal(bht_fake_fail(t->w, BHT_OP_CREATE_JOB, 7, E_FAIL, BHT_FAULT_ONCE), 0);
     assert_int_equal(bht_fake_fail(t->w, bad, 1, E_FAIL, BHT_FAULT_ONCE), 0);
     assert_int_equal(bht_fake_faults_fired(t->w, bad), 0);
     assert_int_equal(bht_fake_calls(t->w, bad), 0);
