@@ -263,7 +263,7 @@ static bht_hr finish_transferred(struct flow *f)
     bht_hr hr;
 
     stage(f, BHT_STEP_COMPLETE);
-    refresh_progress(f);
+    refresh_progress(f); /* the figures as the job ends */
     if (!f->req->overwrite && BHT_FAILED(hr = check_destinations_still_absent(f)))
         return hr;
     hr = f->bits->complete(f->be->bits_ctx, f->job);

@@ -17,6 +17,8 @@ struct recorder {
     size_t n;
     unsigned states;
     unsigned recoveries;
+    enum bht_job_state state_seq[32]; /* the first 32 state events */
+    uint64_t state_bytes[32];         /* and the bytes transferred each one reported */
 };
 
 static int password_wiped(const struct core_fixture *f)
@@ -31,8 +33,13 @@ static void record_event(void *user, const struct bht_event *ev)
 {
     struct recorder *r = user;
 
-    if (ev->kind == BHT_EVENT_STATE)
+    if (ev->kind == BHT_EVENT_STATE) {
+        if (r->states < 32) {
+            r->state_seq[r->states] = ev->state;
+            r->state_bytes[r->states] = ev->progress.bytes_transferred;
+        }
         r->states++;
+    }
     if (ev->kind == BHT_EVENT_TOKEN_RECOVERY)
         r->recoveries++;
     if (ev->kind != BHT_EVENT_STAGE)
@@ -54,7 +61,7 @@ static void stages_of_a_helper_token_transfer_in_order(void **state)
     };
     static const char *const remotes[] = {"https://files.corp.example/q3.pdf"};
     struct core_fixture *f = *state;
-    struct recorder r = {f, {0}, {0}, 0, 0, 0};
+    struct recorder r = {f, {0}, {0}, 0, 0, 0, {0}, {0}};
 
     core_fixture_request(f, BHT_TOKEN_LOCAL_FILE | BHT_TOKEN_NETWORK, remotes, 1, 1);
     f->req.priority = BHT_PRIORITY_HIGH;
@@ -71,6 +78,12 @@ static void stages_of_a_helper_token_transfer_in_order(void **state)
         assert_int_equal(r.wiped_at[i], i > 3);
     }
     assert_true(r.states >= 3); /* QUEUED, TRANSFERRING, TRANSFERRED at least */
+    /* QUEUED is shown at once, before the first wait; each state event carries the
+     * progress of that moment: nothing yet, then all of it at TRANSFERRED. */
+    assert_int_equal(r.state_seq[0], BHT_JOB_QUEUED);
+    assert_true(r.state_bytes[0] == 0);
+    assert_int_equal(r.state_seq[r.states - 1], BHT_JOB_TRANSFERRED);
+    assert_true(r.state_bytes[r.states - 1] == 1048576);
     core_fixture_assert_clean(f);
 }
 
@@ -83,7 +96,7 @@ static void stages_after_a_failure(void **state)
     };
     static const char *const remotes[] = {PUBLIC_URL};
     struct core_fixture *f = *state;
-    struct recorder r = {f, {0}, {0}, 0, 0, 0};
+    struct recorder r = {f, {0}, {0}, 0, 0, 0, {0}, {0}};
 
     core_fixture_request(f, BHT_TOKEN_LOCAL_FILE, remotes, 1, 0);
     bht_fake_fail(f->t->w, BHT_OP_IMPERSONATE, 1, E_ACCESSDENIED, BHT_FAULT_ONCE);
@@ -118,7 +131,7 @@ static void token_recovery_is_announced_once(void **state)
 {
     static const char *const flaky[] = {"https://cdn.example/flaky"};
     struct core_fixture *f = *state;
-    struct recorder r = {f, {0}, {0}, 0, 0, 0};
+    struct recorder r = {f, {0}, {0}, 0, 0, 0, {0}, {0}};
 
     core_fixture_request(f, BHT_TOKEN_LOCAL_FILE, flaky, 1, 0);
     f->req.on_event = record_event;

@@ -108,13 +108,24 @@ static void set_cost_flags_refuses_zero_and_final_jobs_and_wine8_has_no_job5(voi
     b->release(f->t->w, job);
 }
 
-static unsigned warnings;
+static unsigned warnings, cost_stages;
 
 static void count_warnings(void *user, const struct bht_event *ev)
 {
     (void)user;
     if (ev->kind == BHT_EVENT_COST_FLAGS_UNSUPPORTED)
         warnings++;
+    if (ev->kind == BHT_EVENT_STAGE && ev->step == BHT_STEP_SET_COST_FLAGS)
+        cost_stages++;
+}
+
+/* The transfer went through: success, the job acknowledged, the bytes in place. */
+static void assert_transferred(struct core_fixture *f)
+{
+    assert_int_equal(f->rep.outcome, BHT_OUTCOME_SUCCESS);
+    assert_hr(S_OK, f->rep.hr);
+    assert_int_equal(f->rep.final_state, BHT_JOB_ACKNOWLEDGED);
+    assert_true(fake_t_file_is_pattern(f->local[0], PUBLIC_SIZE));
 }
 
 /* C117: a BITS without Job5: --allow-metered warns and the transfer goes on */
@@ -128,9 +139,47 @@ static void allow_metered_without_job5_warns_and_transfers(void **state)
     f->req.on_event = count_warnings;
     warnings = 0;
     bht_run_transfer(&f->be, &f->req, &f->rep);
-    assert_int_equal(f->rep.outcome, BHT_OUTCOME_SUCCESS);
+    assert_transferred(f);
     assert_int_equal(f->rep.cost_flags, -1);
     assert_int_equal(warnings, 1);
+    core_fixture_assert_clean(f);
+}
+
+/* The same when the backend's ops predate Job5 (version 1: no set_cost_flags to call, even
+ * if the member is there), and when SetProperty answers E_NOTIMPL: a warning, the stage
+ * shown, the transfer goes on. */
+static void allow_metered_without_cost_flags_support_warns_and_transfers(void **state)
+{
+    struct core_fixture *f = *state;
+    struct bht_bits_ops v1;
+
+    core_fixture_world(f, "system cost=unrestricted\n");
+    v1 = *f->be.bits;
+    v1.version = 1;
+    f->be.bits = &v1;
+    core_fixture_request(f, 0, public_remote, 1, 0);
+    f->req.allow_metered = 1;
+    f->req.on_event = count_warnings;
+    warnings = cost_stages = 0;
+    bht_run_transfer(&f->be, &f->req, &f->rep);
+    f->be.bits = &bht_fake_bits_ops;
+    assert_transferred(f);
+    assert_int_equal(f->rep.cost_flags, -1);
+    assert_int_equal(warnings, 1);
+    assert_int_equal(cost_stages, 1);
+    assert_int_equal(bht_fake_calls(f->t->w, BHT_OP_SET_COST_FLAGS), 0);
+    core_fixture_assert_clean(f);
+
+    core_fixture_world(f, "fault set_cost_flags call=1 hr=0x80004001\n"); /* E_NOTIMPL */
+    core_fixture_request(f, 0, public_remote, 1, 0);
+    f->req.allow_metered = 1;
+    f->req.on_event = count_warnings;
+    warnings = cost_stages = 0;
+    bht_run_transfer(&f->be, &f->req, &f->rep);
+    assert_transferred(f);
+    assert_int_equal(f->rep.cost_flags, -1);
+    assert_int_equal(warnings, 1);
+    assert_int_equal(cost_stages, 1);
     core_fixture_assert_clean(f);
 }
 
@@ -223,6 +272,7 @@ int main(void)
         T(set_cost_flags_refuses_zero_and_final_jobs_and_wine8_has_no_job5),
         T(allow_metered_without_job5_warns_and_transfers),
         T(cost_flags_failure_fails_the_transfer_at_its_step),
+        T(allow_metered_without_cost_flags_support_warns_and_transfers),
         T(c109_batch_session_holds_the_job_and_system_does_not),
         T(system_lines_are_checked),
         T(policy_lines_set_the_limits_bits_enforces),
