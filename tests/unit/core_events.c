@@ -141,6 +141,22 @@ static void token_recovery_is_announced_once(void **state)
     assert_int_equal(r.recoveries, 1);
     assert_int_equal(f->rep.token_recoveries, 1);
     assert_false(f->rep.has_bits_error); /* the recovered error is not this run's outcome */
+    { /* the recovery's stages: the token again (no new logon), a Resume, then (the wait
+       * goes on) Complete */
+        static const enum bht_step again[] = {BHT_STEP_IMPERSONATE, BHT_STEP_SET_HELPER_TOKEN,
+                                              BHT_STEP_SET_TOKEN_FLAGS, BHT_STEP_REVERT,
+                                              BHT_STEP_RESUME, BHT_STEP_COMPLETE};
+        size_t i = 0, found = 0;
+        while (i < r.n && r.stages[i] != BHT_STEP_WAIT)
+            i++; /* the first wait; the recovery comes after it */
+        for (i++; i < r.n && found < sizeof again / sizeof again[0]; i++)
+            if (r.stages[i] == again[found])
+                found++;
+            else
+                fail_msg("stage %zu: %s, want %s", i, bht_step_name(r.stages[i]),
+                         bht_step_name(again[found]));
+        assert_int_equal(found, sizeof again / sizeof again[0]);
+    }
 }
 
 /* IBitsTokenOptions refused: why, in the owner's words (C87: E_NOINTERFACE on Wine). */
