@@ -172,7 +172,7 @@ static bht_hr setup_helper_token(struct flow *f)
     stage(f, BHT_STEP_TOKEN_OPTIONS);
     hr = f->bits->get_token_options(f->be->bits_ctx, f->job);
     if (BHT_FAILED(hr)) {
-        wipe_password(req);
+        wipe_password(req); /* no logon will come */
         return fail(f, BHT_OUTCOME_TOKEN_FAILED, BHT_STEP_TOKEN_OPTIONS, hr,
                     hr == E_NOINTERFACE
                         ? "this BITS has no IBitsTokenOptions: helper tokens are not supported "

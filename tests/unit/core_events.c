@@ -112,6 +112,30 @@ static void stages_after_a_failure(void **state)
     core_fixture_assert_clean(f);
 }
 
+/* IBitsTokenOptions refused: no logon will come, so the password is wiped at once, before
+ * the job is cancelled. */
+static void a_refused_token_interface_wipes_the_password_at_once(void **state)
+{
+    static const enum bht_step want[] = {BHT_STEP_VALIDATE, BHT_STEP_CREATE_JOB,
+                                         BHT_STEP_TOKEN_OPTIONS, BHT_STEP_CANCEL, BHT_STEP_DONE};
+    static const char *const remotes[] = {PUBLIC_URL};
+    struct core_fixture *f = *state;
+    struct recorder r = {f, {0}, {0}, 0, 0, 0, {0}, {0}};
+
+    core_fixture_request(f, BHT_TOKEN_LOCAL_FILE, remotes, 1, 0);
+    bht_fake_fail(f->t->w, BHT_OP_GET_TOKEN_OPTIONS, 1, E_NOINTERFACE, BHT_FAULT_ONCE);
+    f->req.on_event = record_event;
+    f->req.event_user = &r;
+    bht_run_transfer(&f->be, &f->req, &f->rep);
+    assert_int_equal(f->rep.failed_step, BHT_STEP_TOKEN_OPTIONS);
+    assert_int_equal(r.n, sizeof want / sizeof want[0]);
+    for (size_t i = 0; i < r.n; i++) {
+        assert_int_equal(r.stages[i], want[i]);
+        assert_int_equal(r.wiped_at[i], i > 2); /* gone when the cancel begins */
+    }
+    core_fixture_assert_clean(f);
+}
+
 /* SetHelperToken refused for another reason than access: the plain message. */
 static void helper_token_refused_without_access_denied(void **state)
 {
@@ -184,6 +208,8 @@ static void token_options_refusals_say_why(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(a_refused_token_interface_wipes_the_password_at_once,
+                                        core_fixture_setup, core_fixture_teardown),
         cmocka_unit_test_setup_teardown(stages_of_a_helper_token_transfer_in_order,
                                         core_fixture_setup, core_fixture_teardown),
         cmocka_unit_test_setup_teardown(stages_after_a_failure, core_fixture_setup,
