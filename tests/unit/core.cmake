@@ -20,6 +20,9 @@ if(NOT WIN32) # POSIX paths, links and realpath; Windows folds paths with _fullp
   target_link_options(unit_core_destination PRIVATE "-Wl,--wrap=malloc") # failing mallocs
 endif()
 bht_add_cmocka_test(NAME unit_core_hresult SOURCES core_hresult.c LIBS bitsht_core LABELS unit)
+# issue 14: strict UTF-8 decoding on its own, every boundary on both sides
+bht_add_cmocka_test(NAME unit_core_utf8 SOURCES core_utf8.c LIBS bitsht_core LABELS unit)
+target_include_directories(unit_core_utf8 PRIVATE "${PROJECT_SOURCE_DIR}/src/core")
 bht_add_cmocka_test(NAME unit_core_version SOURCES core_version.c LIBS bitsht_core LABELS unit)
 bht_add_cmocka_test(NAME unit_core_backend SOURCES core_backend.c LIBS bitsht_fake bitsht_core
                     LABELS unit fake)
