@@ -543,7 +543,7 @@ static void transfer_chunk(struct bht_fake_world *w, struct fake_job *j)
     }
     j->new_files = 0;
     fake_job_set_state(w, j, BHT_JOB_TRANSFERRED);
-    fake_job_unschedule(w, j);
+    fake_job_unschedule(w, j); /* nothing more is due */
 }
 
 void fake_engine_step(struct bht_fake_world *w, struct fake_job *j)

@@ -297,6 +297,33 @@ static void a_token_drop_at_byte_0_comes_before_any_byte(void **state)
     }
 }
 
+/* A job with nothing due leaves the scheduler's list: a stalled transfer (connected, never
+ * progressing) and a finished one; the list stays as short as the jobs that have a step
+ * pending (the benchmark's 10,000 jobs depend on it). */
+static void a_job_with_nothing_due_leaves_the_schedule(void **state)
+{
+    struct fake_t *t = *state;
+    enum bht_job_state st = BHT_JOB_QUEUED;
+    char local[600];
+
+    t->job = fake_t_new_job(t);
+    fake_t_add(t, "https://cdn.example/stuck", "stuck.bin", local);
+    assert_hr(S_OK, t->b->resume(t->w, t->job));
+    for (int k = 0; k < 3 && st != BHT_JOB_TRANSFERRING; k++)
+        t->b->wait(t->w, t->job, 0, &st);
+    assert_state(BHT_JOB_TRANSFERRING, st);
+    assert_int_equal(t->job->job->active, 0);
+    assert_null(t->w->a_head);
+    t->b->cancel(t->w, t->job);
+    t->b->release(t->w, t->job);
+    t->job = fake_t_new_job(t);
+    fake_t_add(t, PUBLIC_URL, "p.bin", local);
+    assert_hr(S_OK, t->b->resume(t->w, t->job));
+    assert_state(BHT_JOB_TRANSFERRED, fake_t_run(t, t->job));
+    assert_int_equal(t->job->job->active, 0);
+    assert_null(t->w->a_head);
+}
+
 /* A drop planned after the last byte is no drop: the file completes as it reaches it. */
 static void a_token_drop_at_the_last_byte_is_no_drop(void **state)
 {
@@ -800,6 +827,7 @@ int main(void)
         T(an_empty_resource_makes_an_empty_file),
         T(a_token_drop_in_the_middle_of_a_chunk),
         T(a_token_drop_at_the_last_byte_is_no_drop),
+        T(a_job_with_nothing_due_leaves_the_schedule),
         T(a_token_drop_at_byte_0_comes_before_any_byte),
         T(the_temporary_grows_with_the_transfer),
         T(nothing_is_written_ahead_of_the_clock),

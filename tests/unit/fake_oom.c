@@ -56,6 +56,29 @@ static void create_job_out_of_memory(void **state)
     assert_int_equal(bht_fake_job_count(t->w), 2);
     t->b->release(t->w, h);
     t->b->release(t->w, first);
+
+    /* With 32 jobs the index (64 slots, kept at most half full) must grow for the 33rd:
+     * that growth failing is create_job's E_OUTOFMEMORY too, never a job made but missing
+     * from the index. */
+    for (int i = 2; i < 32; i++) {
+        assert_hr(S_OK, t->b->create_job(t->w, "bitsht:fill", &h));
+        t->b->release(t->w, h);
+    }
+    assert_int_equal(t->w->queue_len, 32);
+    for (k = 0;; k++) {
+        h = (struct bht_job *)1;
+        arm(k);
+        hr = t->b->create_job(t->w, "bitsht:33", &h);
+        if (!disarm())
+            break;
+        assert_hr(E_OUTOFMEMORY, hr);
+        assert_null(h);
+        assert_int_equal(t->w->queue_len, 32);
+    }
+    assert_hr(S_OK, hr);
+    assert_true(k >= 3); /* the index grew at k = 1 and kept its room; then the rest */
+    assert_int_equal(t->w->job_index.n, 33);
+    t->b->release(t->w, h);
 }
 
 /* add_file: the destination's folder name, the files array, the two names. */
