@@ -123,7 +123,7 @@ int main(int argc, char **argv)
          * full stderr pipe, and ps must not show the password meanwhile. */
         hr = cli_read_password(&o, password, sizeof password, err, sizeof err);
         if (BHT_FAILED(hr)) {
-            bht_wipe(password, sizeof password);
+            bht_wipe(password, sizeof password); /* again: the reader wipes it on failure */
             cli_options_free(&o);
             return out_error(&out, 2, hr, err);
         }
@@ -135,7 +135,7 @@ int main(int argc, char **argv)
     if (o.command == CLI_DOCTOR && hr != E_INVALIDARG) {
         /* BITS out of reach is one of the doctor's findings, not the end of it */
         code = cmd_doctor(&o, &b, &out, password, hr);
-        bht_wipe(password, sizeof password);
+        bht_wipe(password, sizeof password); /* again: the doctor wipes it on every path */
         cli_backend_close(&b, close_err, sizeof close_err);
         cli_options_free(&o);
         return code;
@@ -159,7 +159,7 @@ int main(int argc, char **argv)
         code = cmd_token(&o, &b, &out);
         break;
     }
-    bht_wipe(password, sizeof password);
+    bht_wipe(password, sizeof password); /* again: the transfer's flow wiped it */
     if (BHT_FAILED(cli_backend_close(&b, close_err, sizeof close_err))) {
         fprintf(stderr, "bitsht: error: could not save the fake queue: %s\n", close_err);
         if (code == 0)

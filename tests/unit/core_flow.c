@@ -167,6 +167,27 @@ static void stalled_job_hits_deadline_and_is_cancelled(void **state)
     core_fixture_assert_clean(f);
 }
 
+/* A deadline met mid-transfer: the report gives the bytes moved by then (no progress
+ * events asked for, so nothing refreshed them during the transfer), and the job id even if
+ * BITS could not tell it (an empty id, never stale bytes). */
+static void a_deadline_mid_transfer_reports_the_bytes_moved_by_then(void **state)
+{
+    struct core_fixture *f = *state;
+    static const char *const slow[] = {"https://files.corp.example/q3.pdf"};
+
+    core_fixture_request(f, BHT_TOKEN_LOCAL_FILE | BHT_TOKEN_NETWORK, slow, 1, 1);
+    f->req.timeout_s = 5;           /* 1 MiB at 65536 B/s takes 16 s */
+    f->req.progress_interval_ms = 0;
+    bht_fake_fail(f->t->w, BHT_OP_GET_ID, 1, E_FAIL, BHT_FAULT_ONCE);
+    run(f);
+    assert_int_equal(f->rep.outcome, BHT_OUTCOME_TIMEOUT);
+    assert_true(f->rep.progress.bytes_transferred == 5u * 65536u);
+    assert_true(f->rep.progress.bytes_total == 1048576u);
+    assert_string_equal(f->rep.job_id, "");
+    assert_int_equal(f->rep.final_state, BHT_JOB_CANCELLED);
+    core_fixture_assert_clean(f);
+}
+
 /* C63, C71: transient errors are waited through (BITS retries). */
 static void transient_errors_are_waited_through(void **state)
 {
@@ -422,6 +443,7 @@ int main(void)
         T(wine_profile_fails_before_logon),
         T(admin_helper_with_non_admin_owner_is_refused),
         T(stalled_job_hits_deadline_and_is_cancelled),
+        T(a_deadline_mid_transfer_reports_the_bytes_moved_by_then),
         T(transient_errors_are_waited_through),
         T(max_transient_gives_up),
         T(http_404_reports_bits_error_and_cancels),
