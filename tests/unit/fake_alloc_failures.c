@@ -318,6 +318,20 @@ static void a_world_frees_what_it_still_holds(void **state)
     assert_int_equal(alloc_track_end(), 0);
 }
 
+/* Starts tracking allocations, then makes a world of its own from text (the fixture's
+ * folders kept): everything it allocates from here on must go back by the tracking's end. */
+static struct fake_t tracked_world(const struct fake_t *t, const char *text)
+{
+    struct fake_t u = *t;
+    char err[256];
+
+    alloc_track_begin();
+    u.w = bht_fake_world_new();
+    assert_non_null(u.w);
+    assert_hr(S_OK, bht_fake_world_parse(u.w, text, NULL, err, sizeof err));
+    return u;
+}
+
 /* A completed job has left the queue and lives as long as its last handle: releasing one
  * of two handles keeps it, the last one frees it with everything it held (the temporary's
  * name went at the rename). */
@@ -326,7 +340,7 @@ static void a_completed_job_goes_with_its_last_handle(void **state)
     struct fake_t *t = *state, u;
     const struct bht_bits_ops *b = &bht_fake_bits_ops;
     struct bht_job *job = NULL, *again = NULL;
-    char err[256], local[600], id[BHT_JOB_ID_SIZE];
+    char local[600], id[BHT_JOB_ID_SIZE];
     enum bht_job_state st = BHT_JOB_QUEUED;
 
     char src[600], url[700], world[1600], local2[600], local3[600];
@@ -344,11 +358,7 @@ static void a_completed_job_goes_with_its_last_handle(void **state)
     snprintf(world, sizeof world,
              FAKE_T_STANDARD_WORLD "resource https://x.example/f content=%s rate=4\n", src);
     fds = fake_t_open_fds();
-    alloc_track_begin();
-    u = *t;
-    u.w = bht_fake_world_new();
-    assert_non_null(u.w);
-    assert_hr(S_OK, bht_fake_world_parse(u.w, world, NULL, err, sizeof err));
+    u = tracked_world(t, world);
     assert_hr(S_OK, b->create_job(u.w, "j", &job));
     assert_hr(S_OK, b->get_id(u.w, job, id));
     assert_hr(S_OK, b->open_job(u.w, id, &again));
@@ -387,7 +397,7 @@ static void final_jobs_leave_the_schedule_and_the_queue_whole(void **state)
     struct fake_t *t = *state, u;
     const struct bht_bits_ops *b = &bht_fake_bits_ops;
     struct bht_job *job = NULL, *other = NULL;
-    char err[256], local[600], world[1200];
+    char local[600], world[1200];
 
     (void)t;
     for (int wine = 0; wine < 2; wine++) {
@@ -395,11 +405,7 @@ static void final_jobs_leave_the_schedule_and_the_queue_whole(void **state)
                  "resource https://cdn.example/slow size=5000 rate=1000\n",
                  wine ? "option profile=wine8\n" : "");
         fake_t_path(t, local, sizeof local, wine ? "w.bin" : "s.bin");
-        alloc_track_begin();
-        u = *t;
-        u.w = bht_fake_world_new();
-        assert_non_null(u.w);
-        assert_hr(S_OK, bht_fake_world_parse(u.w, world, NULL, err, sizeof err));
+        u = tracked_world(t, world);
         assert_hr(S_OK, b->create_job(u.w, "j", &job));
         assert_hr(S_OK, b->add_file(u.w, job, "https://cdn.example/slow", local));
         assert_hr(S_OK, b->resume(u.w, job));
