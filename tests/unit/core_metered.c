@@ -119,13 +119,24 @@ static void count_warnings(void *user, const struct bht_event *ev)
         cost_stages++;
 }
 
-/* The transfer went through: success, the job acknowledged, the bytes in place. */
-static void assert_transferred(struct core_fixture *f)
+/* An --allow-metered transfer of the public file (the world set already) on a BITS that
+ * cannot take cost flags: one warning, the stage shown, and the transfer goes through —
+ * success, the job acknowledged, the bytes in place. */
+static void expect_a_warning_and_the_transfer(struct core_fixture *f)
 {
+    core_fixture_request(f, 0, public_remote, 1, 0);
+    f->req.allow_metered = 1;
+    f->req.on_event = count_warnings;
+    warnings = cost_stages = 0;
+    bht_run_transfer(&f->be, &f->req, &f->rep);
     assert_int_equal(f->rep.outcome, BHT_OUTCOME_SUCCESS);
     assert_hr(S_OK, f->rep.hr);
     assert_int_equal(f->rep.final_state, BHT_JOB_ACKNOWLEDGED);
     assert_true(fake_t_file_is_pattern(f->local[0], PUBLIC_SIZE));
+    assert_int_equal(f->rep.cost_flags, -1);
+    assert_int_equal(warnings, 1);
+    assert_int_equal(cost_stages, 1);
+    core_fixture_assert_clean(f);
 }
 
 /* C117: a BITS without Job5: --allow-metered warns and the transfer goes on */
@@ -134,20 +145,11 @@ static void allow_metered_without_job5_warns_and_transfers(void **state)
     struct core_fixture *f = *state;
 
     core_fixture_world(f, "option profile=wine8\nsystem cost=roaming\n");
-    core_fixture_request(f, 0, public_remote, 1, 0);
-    f->req.allow_metered = 1;
-    f->req.on_event = count_warnings;
-    warnings = 0;
-    bht_run_transfer(&f->be, &f->req, &f->rep);
-    assert_transferred(f);
-    assert_int_equal(f->rep.cost_flags, -1);
-    assert_int_equal(warnings, 1);
-    core_fixture_assert_clean(f);
+    expect_a_warning_and_the_transfer(f);
 }
 
 /* The same when the backend's ops predate Job5 (version 1: no set_cost_flags to call, even
- * if the member is there), and when SetProperty answers E_NOTIMPL: a warning, the stage
- * shown, the transfer goes on. */
+ * if the member is there), and when SetProperty answers E_NOTIMPL. */
 static void allow_metered_without_cost_flags_support_warns_and_transfers(void **state)
 {
     struct core_fixture *f = *state;
@@ -157,30 +159,12 @@ static void allow_metered_without_cost_flags_support_warns_and_transfers(void **
     v1 = *f->be.bits;
     v1.version = 1;
     f->be.bits = &v1;
-    core_fixture_request(f, 0, public_remote, 1, 0);
-    f->req.allow_metered = 1;
-    f->req.on_event = count_warnings;
-    warnings = cost_stages = 0;
-    bht_run_transfer(&f->be, &f->req, &f->rep);
+    expect_a_warning_and_the_transfer(f);
     f->be.bits = &bht_fake_bits_ops;
-    assert_transferred(f);
-    assert_int_equal(f->rep.cost_flags, -1);
-    assert_int_equal(warnings, 1);
-    assert_int_equal(cost_stages, 1);
     assert_int_equal(bht_fake_calls(f->t->w, BHT_OP_SET_COST_FLAGS), 0);
-    core_fixture_assert_clean(f);
 
     core_fixture_world(f, "fault set_cost_flags call=1 hr=0x80004001\n"); /* E_NOTIMPL */
-    core_fixture_request(f, 0, public_remote, 1, 0);
-    f->req.allow_metered = 1;
-    f->req.on_event = count_warnings;
-    warnings = cost_stages = 0;
-    bht_run_transfer(&f->be, &f->req, &f->rep);
-    assert_transferred(f);
-    assert_int_equal(f->rep.cost_flags, -1);
-    assert_int_equal(warnings, 1);
-    assert_int_equal(cost_stages, 1);
-    core_fixture_assert_clean(f);
+    expect_a_warning_and_the_transfer(f);
 }
 
 static void cost_flags_failure_fails_the_transfer_at_its_step(void **state)

@@ -248,6 +248,29 @@ static void an_empty_resource_makes_an_empty_file(void **state)
     assert_int_equal(fake_t_file_size(local), 0);
 }
 
+/* A new job in t->job transferring remote into name with alice's helper token (LOCAL_FILE:
+ * a token drop matters to it), resumed; returns the state it runs to. */
+static enum bht_job_state run_with_helper(struct fake_t *t, const char *remote, const char *name,
+                                          char *local)
+{
+    t->job = fake_t_new_job(t);
+    fake_t_add(t, remote, name, local);
+    fake_t_set_alice_helper(t, t->job, BHT_TOKEN_LOCAL_FILE);
+    assert_hr(S_OK, t->b->resume(t->w, t->job));
+    return fake_t_run(t, t->job);
+}
+
+/* Waits without letting the clock move until the job is connected (TRANSFERRING): the
+ * step that moves bytes is then still due. */
+static void connect_now(struct fake_t *t)
+{
+    enum bht_job_state st = BHT_JOB_QUEUED;
+
+    for (int k = 0; k < 3 && st != BHT_JOB_TRANSFERRING; k++)
+        t->b->wait(t->w, t->job, 0, &st);
+    assert_state(BHT_JOB_TRANSFERRING, st);
+}
+
 /* C100: the chunk that would pass drop-token-after is cut there, so the drop happens at
  * exactly that byte (and at the virtual time those bytes take). */
 static void a_token_drop_in_the_middle_of_a_chunk(void **state)
@@ -257,11 +280,7 @@ static void a_token_drop_in_the_middle_of_a_chunk(void **state)
 
     fake_t_world(t, "resource https://cdn.example/drop size=5000 rate=1000 "
                     "drop-token-after=2500\n");
-    t->job = fake_t_new_job(t);
-    fake_t_add(t, "https://cdn.example/drop", "d.bin", local);
-    fake_t_set_alice_helper(t, t->job, BHT_TOKEN_LOCAL_FILE);
-    assert_hr(S_OK, t->b->resume(t->w, t->job));
-    assert_state(BHT_JOB_ERROR, fake_t_run(t, t->job));
+    assert_state(BHT_JOB_ERROR, run_with_helper(t, "https://cdn.example/drop", "d.bin", local));
     fake_t_expect_file_error(t, BHT_ERRCTX_GENERAL_QUEUE_MANAGER, BG_E_TOKEN_REQUIRED,
                  "https://cdn.example/drop");
     assert_true(bytes_moved(t) == 2500);
@@ -283,12 +302,9 @@ static void a_token_drop_at_byte_0_comes_before_any_byte(void **state)
     fake_t_world(t, "resource https://cdn.example/fast size=5000 drop-token-after=0\n"
                     "resource https://cdn.example/slow size=5000 rate=1000 drop-token-after=0\n");
     for (int i = 0; i < 2; i++) {
-        t->job = fake_t_new_job(t);
-        fake_t_add(t, i ? "https://cdn.example/slow" : "https://cdn.example/fast", "z.bin",
-                   local);
-        fake_t_set_alice_helper(t, t->job, BHT_TOKEN_LOCAL_FILE);
-        assert_hr(S_OK, t->b->resume(t->w, t->job));
-        assert_state(BHT_JOB_ERROR, fake_t_run(t, t->job));
+        assert_state(BHT_JOB_ERROR,
+                     run_with_helper(t, i ? "https://cdn.example/slow" : "https://cdn.example/fast",
+                                     "z.bin", local));
         fake_t_expect_error(t, BHT_ERRCTX_GENERAL_QUEUE_MANAGER, BG_E_TOKEN_REQUIRED);
         assert_true(bytes_moved(t) == 0);
         t->b->cancel(t->w, t->job);
@@ -303,15 +319,12 @@ static void a_token_drop_at_byte_0_comes_before_any_byte(void **state)
 static void a_job_with_nothing_due_leaves_the_schedule(void **state)
 {
     struct fake_t *t = *state;
-    enum bht_job_state st = BHT_JOB_QUEUED;
     char local[600];
 
     t->job = fake_t_new_job(t);
     fake_t_add(t, "https://cdn.example/stuck", "stuck.bin", local);
     assert_hr(S_OK, t->b->resume(t->w, t->job));
-    for (int k = 0; k < 3 && st != BHT_JOB_TRANSFERRING; k++)
-        t->b->wait(t->w, t->job, 0, &st);
-    assert_state(BHT_JOB_TRANSFERRING, st);
+    connect_now(t);
     assert_int_equal(t->job->job->active, 0);
     assert_null(t->w->a_head);
     t->b->cancel(t->w, t->job);
@@ -332,11 +345,8 @@ static void a_token_drop_at_the_last_byte_is_no_drop(void **state)
 
     fake_t_world(t, "resource https://cdn.example/drop size=5000 rate=1000 "
                     "drop-token-after=5000\n");
-    t->job = fake_t_new_job(t);
-    fake_t_add(t, "https://cdn.example/drop", "d.bin", local);
-    fake_t_set_alice_helper(t, t->job, BHT_TOKEN_LOCAL_FILE);
-    assert_hr(S_OK, t->b->resume(t->w, t->job));
-    assert_state(BHT_JOB_TRANSFERRED, fake_t_run(t, t->job));
+    assert_state(BHT_JOB_TRANSFERRED,
+                 run_with_helper(t, "https://cdn.example/drop", "d.bin", local));
     assert_true(bytes_moved(t) == 5000);
     assert_hr(S_OK, t->b->complete(t->w, t->job));
     assert_true(fake_t_file_is_pattern(local, 5000));
@@ -375,7 +385,6 @@ static void nothing_is_written_ahead_of_the_clock(void **state)
 {
     struct fake_t *t = *state;
     static const char *const names[] = {"https://cdn.example/half", "https://cdn.example/ms"};
-    enum bht_job_state st = BHT_JOB_QUEUED;
     char local[600];
     char *tmp;
 
@@ -386,10 +395,7 @@ static void nothing_is_written_ahead_of_the_clock(void **state)
         t->job = fake_t_new_job(t);
         fake_t_add(t, names[i], i ? "ms.bin" : "half.bin", local);
         assert_hr(S_OK, t->b->resume(t->w, t->job));
-        st = BHT_JOB_QUEUED;
-        for (int k = 0; k < 3 && st != BHT_JOB_TRANSFERRING; k++)
-            t->b->wait(t->w, t->job, 0, &st); /* connects now; the step is due later */
-        assert_state(BHT_JOB_TRANSFERRING, st);
+        connect_now(t);
         assert_true(bytes_moved(t) == 0);
         tmp = fake_temp_name(t->job->job, 0);
         assert_true(fake_t_file_size(tmp) == 0);
@@ -400,11 +406,7 @@ static void nothing_is_written_ahead_of_the_clock(void **state)
         t->b->release(t->w, t->job);
         t->job = NULL;
     }
-    t->job = fake_t_new_job(t);
-    fake_t_add(t, "https://cdn.example/cut", "cut.bin", local);
-    fake_t_set_alice_helper(t, t->job, BHT_TOKEN_LOCAL_FILE);
-    assert_hr(S_OK, t->b->resume(t->w, t->job));
-    assert_state(BHT_JOB_ERROR, fake_t_run(t, t->job));
+    assert_state(BHT_JOB_ERROR, run_with_helper(t, "https://cdn.example/cut", "cut.bin", local));
     assert_true(bytes_moved(t) == 2500);
     tmp = fake_temp_name(t->job->job, 0);
     assert_true(fake_t_file_size(tmp) == 2500);
@@ -623,11 +625,7 @@ static void a_fatal_error_closes_the_file_and_leaves_the_schedule(void **state)
 
     fake_t_world(t, "resource https://cdn.example/drop size=5000 rate=1000 "
                     "drop-token-after=2500\n");
-    t->job = fake_t_new_job(t);
-    fake_t_add(t, "https://cdn.example/drop", "d.bin", local);
-    fake_t_set_alice_helper(t, t->job, BHT_TOKEN_LOCAL_FILE);
-    assert_hr(S_OK, t->b->resume(t->w, t->job));
-    assert_state(BHT_JOB_ERROR, fake_t_run(t, t->job));
+    assert_state(BHT_JOB_ERROR, run_with_helper(t, "https://cdn.example/drop", "d.bin", local));
     j = t->job->job;
     assert_int_equal(j->files[0].opened, 0);
     assert_int_equal(j->active, 0);
