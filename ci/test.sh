@@ -53,6 +53,9 @@ ctest_preset() {
     [[ $preset == mingw* ]] && jobs=$wine_ctest_jobs
     CMOCKA_MESSAGE_OUTPUT=xml ctest --preset "$test_preset" -j "$jobs"
     rc=$?
+    local rerun=
+    [ $rc -eq 0 ] || [[ $preset != mingw* ]] || rerun=$(rerun_crashed "$test_preset" "$preset")
+    [ -z "$rerun" ] || rc=${rerun%% *}
     if [ -f "$results/$preset/ctest.xml" ]; then
         local d
         d="ctest: $(junit_counts "$results/$preset/ctest.xml")"
@@ -60,12 +63,68 @@ ctest_preset() {
             d+="; cmocka cases: $(junit_counts "$results/$preset/cmocka"/*.xml)"
         # the failed cases, and the programs that failed without one (crash, time-out)
         [ $rc -eq 0 ] || d+=$(junit_failed "$results/$preset/cmocka"/*.xml "$results/$preset/ctest.xml")
+        [ -z "$rerun" ] || d+="; ${rerun#* }"
         echo "$d" >"$detail_file"
     else
         echo "no test results (see results/logs/$runner.log)" >"$detail_file"
     fi
-    [ $rc -eq 0 ] || failing_cases "$results/$preset/cmocka"
+    [ $rc -eq 0 ] || failing_cases "$results/$preset/cmocka" "$results/$preset/ctest.xml"
     return $rc
+}
+
+# rerun_crashed TEST_PRESET PRESET: after a failed ctest under Wine, when every failed
+# program failed without a failed case (no assertion: a crash, or Wine failing to start it,
+# seen once in CI on a loaded machine), those programs run once more, their first output
+# staying in the log. Prints "RC what happened" for ctest_preset; the rerun's results take
+# the place of the first ones in ctest.xml. An assertion that fails is never rerun.
+rerun_crashed() {
+    local names rc xml="$results/$2/ctest.xml" again="$results/$2/ctest-rerun.xml"
+    names=$(crashed_programs "$results/$2/cmocka" "$xml") || return 0
+    failing_cases "$results/$2/cmocka" "$xml" >&2
+    echo "==> rerunning once what failed without a failed case: $names" >&2
+    CMOCKA_MESSAGE_OUTPUT=xml ctest --preset "$1" -R "^(${names// /|})\$" \
+        --output-junit "$again" >&2
+    rc=$?
+    "$python" - "$xml" "$again" <<'PY' || rc=1
+import sys, xml.etree.ElementTree as ET
+tree, again = ET.parse(sys.argv[1]), ET.parse(sys.argv[2]).getroot()
+new = {c.get("name"): c for c in again.iter("testcase")}
+for suite in tree.getroot().iter("testsuite"):
+    for i, case in enumerate(list(suite)):
+        if case.tag == "testcase" and case.get("name") in new:
+            suite.remove(case)
+            suite.insert(i, new[case.get("name")])
+tree.write(sys.argv[1], encoding="UTF-8", xml_declaration=True)
+PY
+    rm -f "$again"
+    if [ $rc -eq 0 ]; then
+        echo "0 rerun once after failing without a failed case, then passed: $names"
+    else
+        echo "$rc rerun once after failing without a failed case: $names"
+    fi
+}
+
+# crashed_programs CMOCKA_DIR CTEST_XML: the names of the failed ctest tests, space
+# separated, when none of them has a failed cmocka case; fails otherwise.
+crashed_programs() {
+    "$python" - "$@" <<'PY'
+import glob, os, sys, xml.etree.ElementTree as ET
+with_case = set()
+for path in glob.glob(os.path.join(sys.argv[1], "*.xml")):
+    try:
+        if any(c.find("failure") is not None for c in ET.parse(path).getroot().iter("testcase")):
+            with_case.add(os.path.basename(path).split(".")[0].split("-")[0])
+    except (OSError, ET.ParseError):
+        pass
+try:
+    failed = [c.get("name") for c in ET.parse(sys.argv[2]).getroot().iter("testcase")
+              if c.get("status") == "fail"]
+except (OSError, ET.ParseError):
+    sys.exit(1)
+if not failed or with_case.intersection(failed):
+    sys.exit(1)
+print(" ".join(failed))
+PY
 }
 
 # ctest_if_wine32 PRESET: ctest_preset when 32-bit Wine is installed, else the build alone
@@ -298,10 +357,14 @@ if failed:
 PY
 }
 
-# failing_cases DIR: one line per failed cmocka case, from the XML of every program.
+# failing_cases DIR [CTEST_XML]: one line per failed cmocka case, from the XML of every
+# program; then, for a ctest test that failed without a failed case (a crash, a time-out,
+# Wine failing to start the program), the last lines of its output: the runner's log ends
+# with them, so the console (and CI's excerpt of it) shows why.
 failing_cases() {
-    "$python" - "$1" <<'PY'
+    "$python" - "$@" <<'PY'
 import glob, os, sys, xml.etree.ElementTree as ET
+with_case = set()
 for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.xml"))):
     try:
         root = ET.parse(path).getroot()
@@ -310,8 +373,21 @@ for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.xml"))):
     for case in root.iter("testcase"):
         f = case.find("failure")
         if f is not None:
+            with_case.add(os.path.basename(path).split(".")[0].split("-")[0])
             msg = (f.get("message") or f.text or "").strip().splitlines()
             print(f"    {os.path.basename(path)}: {case.get('name')}: {msg[0] if msg else ''}")
+try:
+    cases = ET.parse(sys.argv[2]).getroot().iter("testcase") if len(sys.argv) > 2 else ()
+except (OSError, ET.ParseError):
+    cases = ()
+for case in cases:
+    if case.get("status") != "fail" or case.get("name") in with_case:
+        continue
+    out = [l for l in (case.findtext("system-out") or "").splitlines() if l.strip()]
+    print(f"    {case.get('name')} failed without a failed case after {float(case.get('time') or 0):.1f} s; "
+          f"its last {min(len(out), 12)} line(s) of output:")
+    for l in out[-12:]:
+        print("      | " + l[:200])
 PY
 }
 
