@@ -3,12 +3,14 @@
 
   GET /file/<n>     n bytes (byte i = (i * 7 + 3) & 0xFF), 200, Content-Length
   GET /status/<nnn> status nnn, body "status nnn\\n" (11 bytes)
-  GET /slow/<n>     n bytes, 256 every 100 ms: a transfer that stays in flight
+  GET /slow/<n>     n bytes, 256 every 100 ms: a transfer that stays in flight; while the
+                    file given by --release exists, the rest at once (a check's end)
 HEAD answers the same headers. Listens on 127.0.0.1 only; prints "PORT <n>" on its first
 line of output once it accepts connections. Python 3 standard library only.
 """
 import argparse
 import http.server
+import os
 import sys
 import time
 
@@ -74,11 +76,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
         sent = 0
         try:
             while sent < n:
-                k = min(CHUNK if kind == "slow" else 65536, n - sent)
+                slow = kind == "slow" and not self.server.released()
+                k = min(CHUNK if slow else 65536, n - sent)
                 self.wfile.write(pattern(sent, k))
                 self.wfile.flush()
                 sent += k
-                if kind == "slow" and sent < n:
+                if slow and sent < n:
                     time.sleep(SLOW_PAUSE_S)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client cancelled: expected for /slow
@@ -94,10 +97,13 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--port", type=int, default=0, help="0: any free port")
     ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--release", default="",
+                    help="while this file exists, /slow bodies are sent at full speed")
     args = ap.parse_args()
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     srv.daemon_threads = True
     srv.verbose = args.verbose
+    srv.released = lambda: bool(args.release) and os.path.exists(args.release)
     print("PORT %d" % srv.server_address[1], flush=True)
     try:
         srv.serve_forever()

@@ -5,7 +5,8 @@
 
 - starts http_server.py on 127.0.0.1 (a free port) and passes its base URL in
   BHT_CONFORMANCE_HTTP, unless that is set already or --no-http (fake runs); stops it
-  afterwards;
+  afterwards; BHT_CONFORMANCE_RELEASE names the file that lets the server finish a /slow
+  body at once (the suite makes it at a check's end);
 - has cmocka write JUnit XML to DIR/NAME-<where>.xml (<where>: native, wine, windows);
 - collects the suite's "BHT-CONFORMANCE KNOWN|STALE|SKIP" lines and writes them into that
   XML (cmocka's <skipped/> has no text): a known divergence becomes
@@ -31,9 +32,9 @@ def wine_path(path):
     return "Z:" + os.path.abspath(path).replace("/", "\\")
 
 
-def start_server():
+def start_server(release):
     proc = subprocess.Popen(
-        [sys.executable, os.path.join(HERE, "http_server.py")],
+        [sys.executable, os.path.join(HERE, "http_server.py"), "--release", release],
         stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
     line = proc.stdout.readline().split()
     if len(line) != 2 or line[0] != "PORT":
@@ -107,8 +108,12 @@ def main():
     if env.get("BHT_CONFORMANCE_RECORD") == "1":
         env["BHT_CONFORMANCE_TRACE"] = topath(base + ".trace.jsonl")
     server = None
+    release = base + ".release"  # the suite makes it at a check's end: see http_server.py
+    if os.path.exists(release):
+        os.remove(release)
     if not env.get("BHT_CONFORMANCE_HTTP") and not args.no_http:
-        server, env["BHT_CONFORMANCE_HTTP"] = start_server()
+        server, env["BHT_CONFORMANCE_HTTP"] = start_server(release)
+        env["BHT_CONFORMANCE_RELEASE"] = topath(release)
 
     cmd = ([args.emulator] if args.emulator else []) + args.program
     verdicts = {}
@@ -128,6 +133,8 @@ def main():
         if server:
             server.terminate()
             server.wait()
+        if os.path.exists(release):
+            os.remove(release)
     elapsed = time.monotonic() - started
     sys.stdout.flush()
     if not os.path.exists(xml_path):
