@@ -9,7 +9,9 @@
 #ifndef BITSHT_COMFAKE_H
 #define BITSHT_COMFAKE_H
 
+#ifndef COBJMACROS /* the build defines it (fakes/com/CMakeLists.txt) */
 #define COBJMACROS
+#endif
 #include <windows.h>
 #include <objbase.h>
 #include <bits.h>

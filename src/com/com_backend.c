@@ -5,7 +5,6 @@
  * anonymous and remote ones included. The backend therefore never calls it and sets the
  * blanket that SetHelperToken needs (IMPERSONATE, dynamic cloaking, C88-C90) on each proxy
  * it obtains (bht_com_secure_proxy, §3.4 rule 1). */
-#define COBJMACROS
 #include <windows.h>
 #include <objbase.h>
 #include <bits.h>

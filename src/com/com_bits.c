@@ -3,7 +3,6 @@
  * COM in C through lpVtbl. Strings cross this file's edge in UTF-8 and are UTF-16 inside;
  * everything handed back to callers (strings, arrays) is CoTaskMemAlloc'd and free_mem is
  * CoTaskMemFree. Row ids (C..) are docs/contract.md's. */
-#define COBJMACROS
 #include <windows.h>
 #include <objbase.h>
 #include <bits.h>

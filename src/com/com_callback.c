@@ -4,7 +4,6 @@
  * the backend's wait blocks on. It never calls back into the job: the decision belongs to
  * the core, which re-reads the state. Wine never calls JobError (docs/contract.md), so
  * the event is a shortcut, never the only way wait learns of a change. */
-#define COBJMACROS
 #include "com_callback.h"
 
 #include <stdlib.h>

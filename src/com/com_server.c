@@ -6,7 +6,6 @@
  * manager then comes from its class factory, and when the DLL also exports
  * bht_fakebits_identity, the identity ops come from it too — a fake BITS can only check the
  * accounts of its own world, and Wine's LogonUserW checks none (C103). */
-#define COBJMACROS
 #include <windows.h>
 #include <objbase.h>
 #include <bits.h>

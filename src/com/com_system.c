@@ -7,7 +7,6 @@
  * key, INetworkCostManager::GetCost, WinHTTP's proxy settings, EnumJobs over all users, and
  * the newest BackgroundCopyManagerX_Y class that can be created (the documented way to
  * tell BITS's version). Strings leave in UTF-8. */
-#define COBJMACROS
 #include <windows.h>
 #include <objbase.h>
 #include <bits.h>
