@@ -158,12 +158,16 @@ class HttpServer:
     - ``/status/<code>`` answers that HTTP status with a short body (e.g. /status/404).
     - ``throttle``: bytes per second for file bodies (None: as fast as possible).
     - ``requests``: (method, path, headers) of every request, in order.
+    ``stop()`` also cuts the bodies still being sent: a throttled download that a test left
+    to BITS (a cancel at a deadline) would otherwise keep Wine's one BITS worker of that
+    prefix busy for the rest of its time, and the next test's job would queue behind it.
     """
 
     def __init__(self, root):
         self.root = Path(root)
         self.throttle = None
         self.requests = []
+        self._stopping = threading.Event()
         self._lock = threading.Lock()
         server = self
 
@@ -232,6 +236,9 @@ class HttpServer:
                 chunk = max(1, min(16384, rate // 20))
                 began = time.monotonic()
                 for sent in range(0, len(data), chunk):
+                    if server._stopping.is_set():
+                        self.close_connection = True  # the client sees a short body
+                        return
                     piece = data[sent:sent + chunk]
                     # each piece leaves when the rate allows it, so the whole body takes
                     # len(data) / rate seconds, measured from the start
@@ -262,6 +269,7 @@ class HttpServer:
         return self
 
     def stop(self):
+        self._stopping.set()
         self._httpd.shutdown()
         self._httpd.server_close()
         self._thread.join(timeout=5)

@@ -8,9 +8,10 @@ here and are not part of the suite:
 - ci/wine-run passes exit codes through, recreates a missing or broken prefix, and kills
   a program that exceeds its time limit;
 - the loopback HTTP server of conftest.py serves files, byte ranges, scripted statuses,
-  and throttles.
+  throttles, and cuts the bodies still being sent when it stops.
 They run once, in the linux pytest session (they cover both builds themselves).
 """
+import http.client
 import os
 import shutil
 import subprocess
@@ -21,7 +22,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import REPO, WINE_RUN
+from conftest import REPO, WINE_RUN, HttpServer
 
 BUILDS = ("linux",)
 # Under pytest-xdist these run in one worker: they share the fixture build trees.
@@ -201,6 +202,23 @@ def test_http_server_serves_files_ranges_and_statuses(http_server):
             urllib.request.urlopen(http_server.url(path), timeout=10)
         assert err.value.code == code
     assert [r[0] for r in http_server.requests] == ["GET", "GET", "HEAD", "GET", "GET", "GET"]
+
+
+def test_http_server_stop_cuts_a_throttled_body_short(tmp_path):
+    server = HttpServer(tmp_path).start()
+    url = server.add_file("long.bin", b"y" * 200_000)
+    server.throttle = 20_000  # 10 s of body
+    try:
+        r = urllib.request.urlopen(url, timeout=10)
+        assert r.read(1000) == b"y" * 1000
+        server.stop()
+        started = time.monotonic()
+        with pytest.raises(http.client.IncompleteRead) as short:
+            r.read()
+        assert time.monotonic() - started < 2
+        assert 1000 <= len(short.value.partial) + 1000 < 200_000
+    finally:
+        server.stop()
 
 
 def test_http_server_throttles_to_the_given_rate(http_server):
