@@ -397,10 +397,13 @@ PY
 # harness fixtures', the template).
 export BHT_WINE_SERVERS_STOPPED_BY=ci/test.sh
 stop_wine() {
-    local prefix
+    local prefix pids=()
+    # all at once: each waits for its server to go, ~0.7 s (one after another: 5 s of the run)
     while IFS= read -r prefix; do
-        WINEPREFIX=$prefix wineserver -k >/dev/null 2>&1
+        WINEPREFIX=$prefix wineserver -k >/dev/null 2>&1 &
+        pids+=($!)
     done < <(find "$repo/build" -maxdepth 4 -type d -name 'wineprefix*' -prune 2>/dev/null)
+    [ ${#pids[@]} -eq 0 ] || wait "${pids[@]}"
     [ -n "${state:-}" ] && rm -rf "$state"
     return 0
 }
