@@ -21,7 +21,7 @@
 #   BHT_WINE_CTEST_JOBS                    ctest -j for presets whose tests run under Wine
 #                                          (they wait on Wine, not on a core), default 4
 #   BHT_PYTEST_WORKERS                     pytest-xdist workers per pytest runner (default
-#                                          2 native, 4 under Wine; 0 = no xdist); each
+#                                          2 native, 3 under Wine; 0 = no xdist); each
 #                                          Wine worker has its own prefix (a copy)
 #   BHT_WINE_TIMEOUT                       ci/wine-run's limit per program, in seconds
 # Needs no terminal and no stdin (CI runs it through .ci/run).
@@ -146,8 +146,10 @@ ctest_if_wine32() {
 pytest_build() {
     local build=$1 xml="$results/pytest-$1.xml" rc workers=() n=${BHT_PYTEST_WORKERS:-} tree=()
     [ -z "${2:-}" ] || tree=(--build-dir "$2")
-    # Under Wine the tests wait more than they compute: more workers than cores.
-    [ -n "$n" ] || { [ "$build" = linux ] && n=2 || n=4; }
+    # Under Wine the tests wait more than they compute: more workers than cores, but each
+    # has a prefix and a python of its own (measured, warm ci/test.sh: 4 workers 48.9-49.5 s,
+    # 3 workers 39.2-44.5 s, 2 workers 50.3 s).
+    [ -n "$n" ] || { [ "$build" = linux ] && n=2 || n=3; }
     if [ "$n" != 0 ] && "$python" -c 'import xdist' 2>/dev/null; then
         workers=(-n "$n" --dist loadgroup)
     fi
