@@ -135,6 +135,15 @@ if [ -z "$cmocka_src" ]; then
     [ -n "$cmocka_src" ] || { log "apt-get source cmocka unpacked nothing in $srcroot"; exit 1; }
 fi
 
+# Both word sizes at once: each is mostly CMake's configure checks, one core each (its own
+# build folder and install tree; measured cold: 17 s one after the other).
+pids=()
 for a in "${archs[@]}"; do
-    "$repo/ci/build-cmocka-mingw.sh" "$a" "$cmocka_src"
+    "$repo/ci/build-cmocka-mingw.sh" "$a" "$cmocka_src" &
+    pids+=($!)
 done
+failed=0
+for p in "${pids[@]}"; do
+    wait "$p" || failed=1
+done
+exit $failed
