@@ -19,7 +19,7 @@
 #   CMAKE_BUILD_PARALLEL_LEVEL             default 2 (a 2-core machine)
 #   CTEST_PARALLEL_LEVEL                   ctest -j for native presets, default 2
 #   BHT_WINE_CTEST_JOBS                    ctest -j for presets whose tests run under Wine
-#                                          (they wait on Wine, not on a core), default 4
+#                                          (they wait on Wine, not on a core), default 3
 #   BHT_PYTEST_WORKERS                     pytest-xdist workers per pytest runner (default
 #                                          2 native, 3 under Wine; 0 = no xdist); each
 #                                          Wine worker has its own prefix (a copy)
@@ -36,7 +36,10 @@ python=/usr/bin/python3
 [ -x "$python" ] || python=$(command -v python3)
 export CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-2}
 export CTEST_PARALLEL_LEVEL=${CTEST_PARALLEL_LEVEL:-2}
-wine_ctest_jobs=${BHT_WINE_CTEST_JOBS:-4}
+# 3, not 4: one wineserver serves a prefix's programs, and a fourth at once cost more CPU
+# than it saved in waiting (measured, warm ci/test.sh: -j4 38.9-48.0 s, -j3 31.8-34.9 s,
+# -j2 32.9-36.7 s; Wine daemons' CPU 19.5-20.4 s at -j4, 15.1-16.6 s at -j3).
+wine_ctest_jobs=${BHT_WINE_CTEST_JOBS:-3}
 
 # ---- what a runner can run ------------------------------------------------------------
 # A runner's command runs with its output in results/logs/<runner>.log and exits non-zero
