@@ -60,6 +60,9 @@ int conf_backend_group_teardown(void);
  * the shared COM connection). t->dir exists already. */
 int conf_backend_check_setup(struct bht_under_test *t);
 void conf_backend_check_teardown(struct bht_under_test *t);
+/* A check's end lets its jobs finish before it cancels them (fixture.c): hurry(1) makes
+ * what is still in flight arrive at once, hurry(0) puts the pace back for the next job. */
+void conf_backend_hurry(int on);
 
 /* ---- wine_version.c ---- */
 /* Wine's version string ("8.0") when running under Wine, else NULL. */

@@ -136,26 +136,6 @@ int conf_check_setup(void **state)
     return 0;
 }
 
-/* The HTTP test server sends a /slow body 256 bytes per 100 ms, 8 s in all, so that a check
- * finds its job in flight; while the file BHT_CONFORMANCE_RELEASE names exists, it sends
- * the rest at once (run_conformance.py names the file for both). A check's end lets its job
- * finish without waiting the body out: on Wine that was 8 s of each of three checks. */
-static void release_slow_bodies(int on)
-{
-    const char *path = getenv("BHT_CONFORMANCE_RELEASE");
-    FILE *f;
-
-    if (!path || !*path)
-        return;
-    if (!on) {
-        (void)remove(path);
-        return;
-    }
-    f = fopen(path, "w");
-    if (f)
-        fclose(f);
-}
-
 /* Cancel (whatever the state: a final job just answers BG_E_INVALID_STATE) and release:
  * no job of the suite is left behind. A job still moving bytes is first let finish:
  * measured on Wine 8, cancelling an HTTP job in flight and releasing it can crash the BITS
@@ -171,13 +151,13 @@ static void end_job(struct bht_under_test *t, struct bht_job *job)
         (st == BHT_JOB_QUEUED || st == BHT_JOB_CONNECTING || st == BHT_JOB_TRANSFERRING)) {
         uint64_t start = t->bits->clock_ms(t->ctx);
 
-        release_slow_bodies(1);
+        conf_backend_hurry(1); /* a /slow body took 8 s; the COM fake's 2 s */
         while ((st == BHT_JOB_QUEUED || st == BHT_JOB_CONNECTING ||
                 st == BHT_JOB_TRANSFERRING) &&
                t->bits->clock_ms(t->ctx) - start < CONF_SETTLE_MS &&
                (t->bits->wait(t->ctx, job, CONF_SETTLE_MS, &st) & 0x80000000u) == 0)
             ;
-        release_slow_bodies(0); /* the next check's slow job must stay in flight */
+        conf_backend_hurry(0); /* the next check's slow job must stay in flight */
     }
     (void)t->bits->cancel(t->ctx, job);
     t->bits->release(t->ctx, job);
