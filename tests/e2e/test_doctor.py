@@ -340,14 +340,16 @@ def test_com_fake_doctor_asks_bits_through_com(run_bitsht, com_fake_env):
 @pytest.mark.builds("mingw64")
 def test_com_fake_metered_job_is_held_without_allow_metered_and_moves_with_it(
         run_bitsht, com_fake_env, work_dir, host_path):
-    base = ["transfer", "--backend", "com", "--json", "--no-helper-token", "--timeout", "5",
+    base = ["transfer", "--backend", "com", "--json", "--no-helper-token",
             "https://cdn.example/public.bin"]
-    held = run_bitsht(*base, host_path(work_dir / "held.bin"), env=com_fake_env)
+    # held for 2 s: unheld, the fake moves these 3000 bytes in milliseconds
+    held = run_bitsht(*base, "--timeout", "2", host_path(work_dir / "held.bin"),
+                      env=com_fake_env)
     rep = json.loads(held.stdout)
     assert held.returncode == 4 and rep["final_state"] == "CANCELLED", held.stderr
     assert rep["cost_flags"] is None and "TRANSFERRING" not in held.stderr
-    moved = run_bitsht(*base, "--allow-metered", host_path(work_dir / "moved.bin"),
-                       env=com_fake_env)
+    moved = run_bitsht(*base, "--timeout", "30", "--allow-metered",
+                       host_path(work_dir / "moved.bin"), env=com_fake_env)
     rep = json.loads(moved.stdout)
     assert moved.returncode == 0, moved.stderr
     assert rep["cost_flags"] == "transfer_always"  # IBackgroundCopyJob5::SetProperty
