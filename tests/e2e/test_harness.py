@@ -142,7 +142,7 @@ def test_wine_run_kills_a_program_over_its_time_limit(exe_fixtures, tmp_path):
     with open(out_path, "w") as out, open(err_path, "w") as err:
         proc = subprocess.Popen([str(WINE_RUN), str(prog)], stdin=subprocess.PIPE,
                                 stdout=out, stderr=err,
-                                env=dict(os.environ, BHT_WINE_TIMEOUT="3"))
+                                env=dict(os.environ, BHT_WINE_TIMEOUT="2"))
         try:
             rc = proc.wait(timeout=60)
         finally:
@@ -151,7 +151,7 @@ def test_wine_run_kills_a_program_over_its_time_limit(exe_fixtures, tmp_path):
             proc.stdin.close()
     elapsed = time.monotonic() - started
     assert rc == 124
-    assert "exceeded its time limit of 3s" in err_path.read_text()
+    assert "exceeded its time limit of 2s" in err_path.read_text()
     assert "waiting for the end of standard input" in out_path.read_text()  # it really ran
     assert elapsed < 30
 
