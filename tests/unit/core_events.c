@@ -87,6 +87,19 @@ static void stages_of_a_helper_token_transfer_in_order(void **state)
     core_fixture_assert_clean(f);
 }
 
+/* One public-file transfer whose op fails once with hr, every event into r. */
+static void run_recording_a_fault(struct core_fixture *f, struct recorder *r,
+                                  enum bht_fake_op op, bht_hr hr)
+{
+    static const char *const remotes[] = {PUBLIC_URL};
+
+    core_fixture_request(f, BHT_TOKEN_LOCAL_FILE, remotes, 1, 0);
+    bht_fake_fail(f->t->w, op, 1, hr, BHT_FAULT_ONCE);
+    f->req.on_event = record_event;
+    f->req.event_user = r;
+    bht_run_transfer(&f->be, &f->req, &f->rep);
+}
+
 /* A failure stops the stages at the failing one, then cancels and ends. */
 static void stages_after_a_failure(void **state)
 {
@@ -94,15 +107,10 @@ static void stages_after_a_failure(void **state)
         BHT_STEP_VALIDATE, BHT_STEP_CREATE_JOB, BHT_STEP_TOKEN_OPTIONS, BHT_STEP_LOGON,
         BHT_STEP_IMPERSONATE, BHT_STEP_CANCEL, BHT_STEP_DONE,
     };
-    static const char *const remotes[] = {PUBLIC_URL};
     struct core_fixture *f = *state;
     struct recorder r = {f, {0}, {0}, 0, 0, 0, {0}, {0}};
 
-    core_fixture_request(f, BHT_TOKEN_LOCAL_FILE, remotes, 1, 0);
-    bht_fake_fail(f->t->w, BHT_OP_IMPERSONATE, 1, E_ACCESSDENIED, BHT_FAULT_ONCE);
-    f->req.on_event = record_event;
-    f->req.event_user = &r;
-    bht_run_transfer(&f->be, &f->req, &f->rep);
+    run_recording_a_fault(f, &r, BHT_OP_IMPERSONATE, E_ACCESSDENIED);
     assert_int_equal(f->rep.failed_step, BHT_STEP_IMPERSONATE);
     assert_int_equal(r.n, sizeof want / sizeof want[0]);
     for (size_t i = 0; i < r.n; i++)
@@ -118,15 +126,10 @@ static void a_refused_token_interface_wipes_the_password_at_once(void **state)
 {
     static const enum bht_step want[] = {BHT_STEP_VALIDATE, BHT_STEP_CREATE_JOB,
                                          BHT_STEP_TOKEN_OPTIONS, BHT_STEP_CANCEL, BHT_STEP_DONE};
-    static const char *const remotes[] = {PUBLIC_URL};
     struct core_fixture *f = *state;
     struct recorder r = {f, {0}, {0}, 0, 0, 0, {0}, {0}};
 
-    core_fixture_request(f, BHT_TOKEN_LOCAL_FILE, remotes, 1, 0);
-    bht_fake_fail(f->t->w, BHT_OP_GET_TOKEN_OPTIONS, 1, E_NOINTERFACE, BHT_FAULT_ONCE);
-    f->req.on_event = record_event;
-    f->req.event_user = &r;
-    bht_run_transfer(&f->be, &f->req, &f->rep);
+    run_recording_a_fault(f, &r, BHT_OP_GET_TOKEN_OPTIONS, E_NOINTERFACE);
     assert_int_equal(f->rep.failed_step, BHT_STEP_TOKEN_OPTIONS);
     assert_int_equal(r.n, sizeof want / sizeof want[0]);
     for (size_t i = 0; i < r.n; i++) {
